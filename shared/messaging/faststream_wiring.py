@@ -1,0 +1,45 @@
+"""Attaching EventConsumers to a FastStream Kafka broker."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+
+from shared.messaging.consumer import EventConsumer
+from shared.settings import KafkaSettings
+
+
+def kafka_broker(settings: KafkaSettings, **kwargs: Any) -> KafkaBroker:
+    return KafkaBroker(
+        settings.bootstrap_servers,
+        enable_idempotence=settings.idempotent_producer,
+        acks="all",
+        **kwargs,
+    )
+
+
+def attach(broker: KafkaBroker, consumer: EventConsumer, settings: KafkaSettings) -> None:
+    async def publish(value: bytes, topic: str, key: bytes | None, headers: dict[str, str]) -> None:
+        await broker.publish(value, topic=topic, key=key, headers=headers)
+
+    consumer.publish = publish
+
+    async def on_event(message: KafkaMessage) -> None:
+        await consumer.deliver(message.raw_message, message.consumer)
+
+    on_event.__name__ = f"on_{consumer.name.replace('-', '_').replace('.', '_')}"
+    broker.subscriber(
+        *consumer.topics,
+        group_id=consumer.name,
+        ack_policy=AckPolicy.MANUAL,
+        auto_offset_reset="earliest",
+        session_timeout_ms=settings.session_timeout_ms,
+        heartbeat_interval_ms=settings.heartbeat_interval_ms,
+        max_poll_interval_ms=60_000,
+        rebalance_timeout_ms=10_000,
+        title=f"{consumer.name}",
+        description=f"Events handled: {', '.join(sorted(consumer.handlers))}",
+    )(on_event)

@@ -1,0 +1,193 @@
+"""The transactional outbox relay: publishes what the event store has committed.
+
+The events table is the outbox: an event is published only after the transaction that
+stored it has committed, in the store's commit order (see event_store), keyed by stream
+id so a stream stays on one partition and in order. The checkpoint is advanced only
+after the broker has acknowledged, so delivery is at least once; consumers' inboxes
+make the repeats harmless.
+
+One relay per store is active at a time (a PostgreSQL advisory lock held on its
+listening connection); a second process waits as a standby. It wakes on NOTIFY from
+the insert trigger and polls as a fallback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+
+import asyncpg
+from aiokafka import AIOKafkaProducer
+
+from shared.envelope import RecordedEvent
+from shared.messaging.kafka import ensure_topics, messages_on_topic, producer
+from shared.postgres.event_store import CommitPoint, EventStore
+from shared.settings import KafkaSettings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RelayCheckpoint:
+    point: CommitPoint
+    published: int
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        store: EventStore,
+        admin_free_dsn: str,
+        schema: str,
+        topic: str,
+        kafka: KafkaSettings,
+        *,
+        name: str = "kafka",
+        batch_size: int = 500,
+        poll_interval: float = 1.0,
+    ) -> None:
+        self._store = store
+        self._dsn = admin_free_dsn
+        self._schema = schema
+        self.topic = topic
+        self._kafka = kafka
+        self._name = name
+        self._batch_size = batch_size
+        self._poll_interval = poll_interval
+        self._wake = asyncio.Event()
+        self.active = asyncio.Event()
+
+    async def checkpoint(self) -> RelayCheckpoint:
+        row = await self._store.pool.fetchrow(
+            """INSERT INTO relay_checkpoints (relay) VALUES ($1)
+               ON CONFLICT (relay) DO UPDATE SET relay = EXCLUDED.relay
+               RETURNING tx_id::text::bigint AS tx_id, global_position, published""",
+            self._name,
+        )
+        assert row is not None
+        return RelayCheckpoint(CommitPoint(row["tx_id"], row["global_position"]), row["published"])
+
+    async def republish_from(self, point: CommitPoint = CommitPoint()) -> None:
+        """Publish again everything after `point` (a broker that lost its data)."""
+        published = await self._store.count_up_to(point)
+        await self._save(point, published)
+        log.warning("relay %s.%s will re-publish after %s", self._schema, self._name, point)
+
+    async def _save(self, point: CommitPoint, published: int) -> None:
+        await self._store.pool.execute(
+            """INSERT INTO relay_checkpoints (relay, tx_id, global_position, published, updated_at)
+               VALUES ($1, $2::text::xid8, $3, $4, now())
+               ON CONFLICT (relay) DO UPDATE SET tx_id = EXCLUDED.tx_id,
+                   global_position = EXCLUDED.global_position,
+                   published = EXCLUDED.published, updated_at = now()""",
+            self._name,
+            str(point.tx_id),
+            point.global_position,
+            published,
+        )
+
+    async def run(self) -> None:
+        """Run until cancelled: wait to be the active relay, then relay."""
+        while True:
+            listener: asyncpg.Connection | None = None
+            try:
+                listener = await asyncpg.connect(self._dsn)
+                if not await listener.fetchval(
+                    "SELECT pg_try_advisory_lock(hashtext($1))", f"relay:{self._schema}:{self._name}"
+                ):
+                    await listener.close()
+                    listener = None
+                    await asyncio.sleep(self._poll_interval)
+                    continue
+                await listener.add_listener(f"{self._schema}_events", self._on_notify)
+                self.active.set()
+                await self._relay_while_connected(listener)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("relay %s.%s failed; retrying", self._schema, self._name)
+                await asyncio.sleep(self._poll_interval)
+            finally:
+                self.active.clear()
+                if listener is not None and not listener.is_closed():
+                    with contextlib.suppress(Exception):
+                        await asyncio.shield(listener.close())
+
+    def _on_notify(self, *_: object) -> None:
+        self._wake.set()
+
+    async def _relay_while_connected(self, listener: asyncpg.Connection) -> None:
+        await ensure_topics(self._kafka, [self.topic])
+        kafka = producer(self._kafka)
+        await kafka.start()
+        try:
+            await self._recover_lost_broker_data()
+            checkpoint = await self.checkpoint()
+            point, published = checkpoint.point, checkpoint.published
+            idle_backoff = 0.001
+            while not listener.is_closed():
+                self._wake.clear()
+                batch = await self._store.read_committed(point, self._batch_size)
+                if batch:
+                    await self._publish(kafka, batch)
+                    point = CommitPoint(batch[-1].tx_id, batch[-1].global_position)
+                    published += len(batch)
+                    await self._save(point, published)
+                    idle_backoff = 0.001
+                    continue
+                if await self._has_uncommitted_successors(point):
+                    # Rows exist past the horizon: an older transaction is still open.
+                    await asyncio.sleep(idle_backoff)
+                    idle_backoff = min(idle_backoff * 2, 0.05)
+                    continue
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), timeout=self._poll_interval)
+        finally:
+            await kafka.stop()
+
+    async def _has_uncommitted_successors(self, point: CommitPoint) -> bool:
+        return bool(
+            await self._store.pool.fetchval(
+                """SELECT EXISTS (SELECT 1 FROM events
+                    WHERE (tx_id, global_position) > ($1::text::xid8, $2::bigint))""",
+                str(point.tx_id),
+                point.global_position,
+            )
+        )
+
+    async def _recover_lost_broker_data(self) -> None:
+        """The bundled broker keeps nothing across a restart; Kafka's end offsets never go
+        down. If the topic holds fewer messages than we have handed over, the broker lost
+        them: publish everything again."""
+        checkpoint = await self.checkpoint()
+        if checkpoint.published == 0:
+            return
+        held = await messages_on_topic(self._kafka, self.topic)
+        if held < checkpoint.published:
+            log.warning(
+                "topic %s holds %d messages but %d were published: re-publishing all",
+                self.topic, held, checkpoint.published,
+            )
+            await self.republish_from(CommitPoint())
+
+    async def _publish(self, kafka: AIOKafkaProducer, batch: list[RecordedEvent]) -> None:
+        pending = []
+        for event in batch:
+            envelope = event.envelope
+            pending.append(
+                await kafka.send(
+                    self.topic,
+                    value=event.text.encode("utf-8"),
+                    key=envelope.stream_id.encode("utf-8"),
+                    headers=[
+                        ("event_type", envelope.event_type.encode()),
+                        ("schema_version", str(envelope.schema_version).encode()),
+                        ("event_id", str(envelope.event_id).encode()),
+                        ("tenant", envelope.tenant.encode()),
+                        ("service_area", envelope.service_area.encode()),
+                    ],
+                )
+            )
+        await asyncio.gather(*pending)

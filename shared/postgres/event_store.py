@@ -1,0 +1,280 @@
+"""The append-only PostgreSQL event store of one service.
+
+Commit order. Positions come from a sequence, so a transaction holding a low position
+can commit after one holding a higher position; reading by position alone would skip
+it. Every row therefore records its transaction id (xid8), and readers that must not
+miss anything (the relay, replays, as-at reads) take rows in (tx_id, global_position)
+order and only below the horizon `pg_snapshot_xmin(pg_current_snapshot())`: every
+transaction older than that has finished, so nothing can appear behind the reader.
+The insert trigger refuses a stream version written by a transaction older than the
+one that wrote the previous version, so that order also keeps each stream in version
+order. This is the approach of Emmett and watermill-sql; a table lock would serialise
+all writers instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import asyncpg
+
+from shared.envelope import Envelope, RecordedEvent
+
+_COLUMNS = "global_position, tx_id::text::bigint AS tx_id, envelope"
+_HORIZON = "tx_id < pg_snapshot_xmin(pg_current_snapshot())"
+
+
+class ConcurrencyError(Exception):
+    """The stream moved on since the caller read it: read again, decide again."""
+
+
+class AppendOnlyViolation(Exception):
+    pass
+
+
+@dataclass(frozen=True, order=True)
+class CommitPoint:
+    """A place in the store's commit order; (0, 0) is before the first event."""
+
+    tx_id: int = 0
+    global_position: int = 0
+
+
+@dataclass
+class ChainBreak:
+    stream_id: str
+    stream_version: int
+    event_id: str
+    global_position: int
+    reason: str
+
+
+@dataclass
+class VerificationReport:
+    events_checked: int = 0
+    streams_checked: int = 0
+    breaks: list[ChainBreak] = field(default_factory=list)
+
+    @property
+    def intact(self) -> bool:
+        return not self.breaks
+
+
+def _recorded(row: asyncpg.Record) -> RecordedEvent:
+    return RecordedEvent(
+        envelope=Envelope.from_json(row["envelope"]),
+        text=row["envelope"],
+        global_position=row["global_position"],
+        tx_id=row["tx_id"],
+    )
+
+
+class EventStore:
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self._pool = pool
+
+    @property
+    def pool(self) -> asyncpg.Pool:
+        return self._pool
+
+    async def append(
+        self,
+        stream_id: str,
+        expected_version: int,
+        envelopes: Sequence[Envelope],
+        *,
+        conn: asyncpg.Connection | None = None,
+    ) -> list[int]:
+        """Append atomically in one round trip; returns the global positions.
+
+        Pass `conn` to append inside a transaction the caller already holds (a consumer
+        recording its inbox entry and its new events together).
+        """
+        if not envelopes:
+            return []
+        for offset, envelope in enumerate(envelopes, start=1):
+            if envelope.stream_id != stream_id:
+                raise ValueError(f"event {envelope.event_id} belongs to another stream")
+            if envelope.stream_version != expected_version + offset:
+                raise ValueError(
+                    f"event {envelope.event_id} has version {envelope.stream_version}, "
+                    f"expected {expected_version + offset}"
+                )
+        args = (
+            [e.event_id for e in envelopes],
+            [e.stream_id for e in envelopes],
+            [e.stream_version for e in envelopes],
+            [e.event_type for e in envelopes],
+            [e.schema_version for e in envelopes],
+            [e.occurred_at for e in envelopes],
+            [e.correlation_id for e in envelopes],
+            [e.canonical_json() for e in envelopes],
+        )
+        sql = """
+            INSERT INTO events (event_id, stream_id, stream_version, event_type, schema_version,
+                                occurred_at, correlation_id, envelope, previous_hash, hash)
+            SELECT e.event_id, e.stream_id, e.stream_version, e.event_type, e.schema_version,
+                   e.occurred_at, e.correlation_id, e.envelope, '', ''
+              FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::int[],
+                          $6::timestamptz[], $7::uuid[], $8::text[])
+                   WITH ORDINALITY AS e(event_id, stream_id, stream_version, event_type,
+                                        schema_version, occurred_at, correlation_id,
+                                        envelope, ordinal)
+             ORDER BY e.ordinal
+            RETURNING global_position"""
+        try:
+            if conn is not None:
+                rows = await conn.fetch(sql, *args)
+            else:
+                async with self._pool.acquire() as own:
+                    rows = await own.fetch(sql, *args)
+        except asyncpg.UniqueViolationError as error:
+            if "stream_version" in (error.constraint_name or ""):
+                raise ConcurrencyError(
+                    f"stream {stream_id} is past version {expected_version}"
+                ) from error
+            raise
+        except asyncpg.PostgresError as error:
+            if getattr(error, "sqlstate", None) == "QA001":
+                raise ConcurrencyError(str(error)) from error
+            raise
+        return sorted(row["global_position"] for row in rows)
+
+    async def read_stream(
+        self, stream_id: str, *, conn: asyncpg.Connection | None = None
+    ) -> list[RecordedEvent]:
+        sql = f"SELECT {_COLUMNS} FROM events WHERE stream_id = $1 ORDER BY stream_version"
+        if conn is not None:
+            rows = await conn.fetch(sql, stream_id)
+        else:
+            rows = await self._pool.fetch(sql, stream_id)
+        return [_recorded(row) for row in rows]
+
+    async def stream_version(
+        self, stream_id: str, *, conn: asyncpg.Connection | None = None
+    ) -> int:
+        sql = "SELECT coalesce(max(stream_version), 0) FROM events WHERE stream_id = $1"
+        executor = conn if conn is not None else self._pool
+        return int(await executor.fetchval(sql, stream_id))
+
+    async def read_committed(self, after: CommitPoint, limit: int = 500) -> list[RecordedEvent]:
+        """The next events in commit order after `after`; only events that can no longer
+        be overtaken by a transaction still in flight."""
+        rows = await self._pool.fetch(
+            f"""SELECT {_COLUMNS} FROM events
+                 WHERE (tx_id, global_position) > ($1::text::xid8, $2::bigint) AND {_HORIZON}
+                 ORDER BY tx_id, global_position LIMIT $3""",
+            str(after.tx_id),
+            after.global_position,
+            limit,
+        )
+        return [_recorded(row) for row in rows]
+
+    async def read_all(self, batch_size: int = 500) -> AsyncIterator[list[RecordedEvent]]:
+        """Everything committed so far, in commit order, in batches."""
+        point = CommitPoint()
+        while batch := await self.read_committed(point, batch_size):
+            yield batch
+            point = CommitPoint(batch[-1].tx_id, batch[-1].global_position)
+
+    async def read_as_at(
+        self, at: datetime, batch_size: int = 500
+    ) -> AsyncIterator[list[RecordedEvent]]:
+        """Everything whose transaction had committed by `at` (PostgreSQL's own commit
+        timestamp, not when the transaction started), in commit order."""
+        if at.tzinfo is None:
+            raise ValueError("as-at reads need a timezone-aware instant")
+        if await self._pool.fetchval("SHOW track_commit_timestamp") != "on":
+            raise RuntimeError(
+                "as-at reads need track_commit_timestamp = on in postgresql.conf "
+                "(the embedded server sets it; see README)"
+            )
+        point = CommitPoint()
+        while True:
+            rows = await self._pool.fetch(
+                f"""SELECT {_COLUMNS} FROM events
+                     WHERE (tx_id, global_position) > ($1::text::xid8, $2::bigint)
+                       AND {_HORIZON}
+                       AND pg_xact_commit_timestamp(xid(tx_id)) <= $3
+                     ORDER BY tx_id, global_position LIMIT $4""",
+                str(point.tx_id),
+                point.global_position,
+                at,
+                batch_size,
+            )
+            if not rows:
+                return
+            batch = [_recorded(row) for row in rows]
+            yield batch
+            point = CommitPoint(batch[-1].tx_id, batch[-1].global_position)
+
+    async def count_up_to(self, point: CommitPoint) -> int:
+        return int(
+            await self._pool.fetchval(
+                "SELECT count(*) FROM events WHERE (tx_id, global_position) <= ($1::text::xid8, $2)",
+                str(point.tx_id),
+                point.global_position,
+            )
+        )
+
+    async def verify(self) -> VerificationReport:
+        """Recompute every stream's hash chain from the stored text; name each break."""
+        report = VerificationReport()
+        previous: dict[str, object] = {"stream": None, "hash": "", "version": 0}
+        async with self._pool.acquire() as conn, conn.transaction(readonly=True):
+            cursor = conn.cursor(
+                """SELECT global_position, event_id::text, stream_id, stream_version,
+                          envelope, previous_hash, hash
+                     FROM events ORDER BY stream_id, stream_version""",
+                prefetch=1000,
+            )
+            async for row in cursor:
+                report.events_checked += 1
+                if row["stream_id"] != previous["stream"]:
+                    report.streams_checked += 1
+                    previous = {"stream": row["stream_id"], "hash": "", "version": 0}
+                for reason in _chain_problems(row, previous):
+                    report.breaks.append(
+                        ChainBreak(
+                            stream_id=row["stream_id"],
+                            stream_version=row["stream_version"],
+                            event_id=row["event_id"],
+                            global_position=row["global_position"],
+                            reason=reason,
+                        )
+                    )
+                previous = {
+                    "stream": row["stream_id"],
+                    "hash": row["hash"],
+                    "version": row["stream_version"],
+                }
+        return report
+
+
+def chain_hash(previous_hash: str, envelope_text: str) -> str:
+    return hashlib.sha256((previous_hash + envelope_text).encode("utf-8")).hexdigest()
+
+
+def _chain_problems(row: asyncpg.Record, previous: dict[str, object]) -> list[str]:
+    problems = []
+    if row["stream_version"] != int(str(previous["version"])) + 1:
+        problems.append(f"version {previous['version']} is followed by {row['stream_version']}")
+    if row["previous_hash"] != previous["hash"]:
+        problems.append("previous_hash does not match the hash of the event before it")
+    if chain_hash(row["previous_hash"], row["envelope"]) != row["hash"]:
+        problems.append("stored text does not match its hash (altered after it was written)")
+    try:
+        envelope = Envelope.from_json(row["envelope"])
+    except ValueError:
+        problems.append("stored text is not a valid envelope")
+    else:
+        if (
+            str(envelope.event_id) != row["event_id"]
+            or envelope.stream_id != row["stream_id"]
+            or envelope.stream_version != row["stream_version"]
+        ):
+            problems.append("indexed columns disagree with the stored envelope")
+    return problems

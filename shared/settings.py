@@ -1,0 +1,37 @@
+"""Configuration from the environment (pydantic-settings), shared by every process."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class KafkaSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="KAFKA_", extra="ignore")
+
+    bootstrap_servers: str = "127.0.0.1:9092"
+    # Apache Kafka: leave on (idempotent producer, acks=all). The bundled tansu broker
+    # refuses the idempotence handshake, so the embedded platform sets this to false.
+    idempotent_producer: bool = True
+    topic_partitions: int = Field(default=3, ge=1)
+    topic_prefix: str = "qa"
+    session_timeout_ms: int = 6000
+    heartbeat_interval_ms: int = 1000
+
+
+class DatabaseSettings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore")
+
+    # An administrative DSN (creates roles and schemas, runs migrations as the schema owner).
+    database_url: str = "postgresql://postgres@127.0.0.1:5432/postgres"
+    # The password the service's own LOGIN role is given; empty under trust auth.
+    database_app_password: str | None = None
+    database_pool_max: int = 10
+
+
+def topic_for(prefix: str, service: str) -> str:
+    return f"{prefix}.{service}.events"
+
+
+def dead_letter_topic(prefix: str, consumer: str) -> str:
+    return f"{prefix}.{consumer}.dead-letter"

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+import pytest
+from pydantic import ValidationError
+
+from shared.contracts import (
+    ContractRegistry,
+    EventContract,
+    InvalidPayload,
+    PersonalData,
+    UnknownEventType,
+    UnknownSchemaVersion,
+    personal_fields,
+)
+from shared.identifiers import new_stream_id
+from tests.support import NoteRecorded, notes
+
+
+class ChildRegisteredV1(EventContract):
+    type_name = "ChildRegistered"
+    schema_version = 1
+    name: Annotated[str, PersonalData()]
+
+
+class ChildRegistered(EventContract):
+    type_name = "ChildRegistered"
+    schema_version = 2
+    full_name: Annotated[str, PersonalData()]
+    legal_status: str
+
+
+def registry() -> ContractRegistry:
+    reg = ContractRegistry()
+    reg.register_all([ChildRegisteredV1, ChildRegistered])
+
+    @reg.upcaster("ChildRegistered", 1)
+    def v1_to_v2(payload: dict[str, object]) -> dict[str, object]:
+        return {"full_name": payload["name"], "legal_status": "unknown"}
+
+    return reg
+
+
+def test_old_versions_are_upcast_on_read() -> None:
+    event = registry().decode("ChildRegistered", 1, {"name": "A"})
+    assert event == ChildRegistered(full_name="A", legal_status="unknown")
+
+
+def test_unknown_type_and_version_are_told_apart_from_bad_payloads() -> None:
+    reg = registry()
+    with pytest.raises(UnknownEventType):
+        reg.decode("Nope", 1, {})
+    with pytest.raises(UnknownSchemaVersion):
+        reg.decode("ChildRegistered", 3, {})
+    with pytest.raises(InvalidPayload):
+        reg.decode("ChildRegistered", 2, {"full_name": "A"})
+
+
+def test_personal_data_fields_are_findable() -> None:
+    assert personal_fields(ChildRegistered) == {"full_name"}
+    assert personal_fields(NoteRecorded) == frozenset()
+
+
+def test_contracts_are_frozen_and_strict() -> None:
+    note = NoteRecorded(text="x")
+    with pytest.raises(ValidationError):
+        note.text = "y"  # type: ignore[misc]
+    with pytest.raises(ValidationError):
+        NoteRecorded(text="x", surprise=1)  # type: ignore[call-arg]
+
+
+def test_stream_ids_refuse_personal_identifiers() -> None:
+    with pytest.raises(ValidationError):
+        notes("child-Jane-Smith-1990-01-01", 1, 1)
+    assert notes(new_stream_id("child"), 1, 1)[0].stream_version == 1
+
+
+def test_canonical_text_is_stable() -> None:
+    envelope = notes(new_stream_id("note"), 1, 1)[0]
+    text = envelope.canonical_json()
+    assert type(envelope).from_json(text).canonical_json() == text
+    assert ": " not in text and ", " not in text[:50]

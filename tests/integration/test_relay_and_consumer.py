@@ -1,0 +1,211 @@
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections import defaultdict
+
+import asyncpg
+import pytest
+
+from shared.infra.embedded_broker import EmbeddedBroker
+from shared.messaging.kafka import producer
+from shared.postgres.event_store import ConcurrencyError, EventStore
+from shared.postgres.provisioning import ServiceDatabase
+from shared.settings import KafkaSettings
+from tests.conftest import unique
+from tests.messaging_support import (
+    create_effects_table,
+    eventually,
+    read_topic,
+    running_consumer,
+    running_relay,
+)
+from tests.support import a_stream, notes
+
+
+@pytest.fixture
+async def effects(postgres_dsn: str, service_db: ServiceDatabase) -> None:
+    await create_effects_table(postgres_dsn, service_db)
+
+
+async def count(pool: asyncpg.Pool, sql: str = "SELECT count(*) FROM effects") -> int:
+    return int(await pool.fetchval(sql))
+
+
+async def assert_each_once_in_stream_order(pool: asyncpg.Pool, expected: int) -> None:
+    rows = await pool.fetch("SELECT event_id, stream_id, stream_version FROM effects ORDER BY seq")
+    assert len(rows) == expected
+    assert len({r["event_id"] for r in rows}) == expected, "an event took effect twice"
+    versions: dict[str, list[int]] = defaultdict(list)
+    for row in rows:
+        versions[row["stream_id"]].append(row["stream_version"])
+    for stream, seen in versions.items():
+        assert seen == list(range(1, len(seen) + 1)), f"{stream} applied out of order: {seen}"
+
+
+async def append_with_retry(store: EventStore, stream: str, count_: int) -> None:
+    for _ in range(count_):
+        while True:
+            version = await store.stream_version(stream)
+            try:
+                await store.append(stream, version, notes(stream, version + 1, 1))
+                break
+            except ConcurrencyError:
+                await asyncio.sleep(0)
+
+
+@pytest.mark.usefixtures("effects")
+async def test_concurrent_writers_every_event_takes_effect_once_in_stream_order(
+    store: EventStore, pool: asyncpg.Pool, service_db: ServiceDatabase, kafka: KafkaSettings,
+    topic: str,
+) -> None:
+    streams = [a_stream() for _ in range(6)]
+    slow_stream = a_stream()
+    async with (
+        running_relay(store, service_db, topic, kafka),
+        running_consumer(pool, [topic], kafka, name=unique("c"), dead_letter_topic=topic + ".dlt"),
+    ):
+        # A transaction takes a low position first and commits only after everyone else.
+        async with pool.acquire() as slow:
+            tx = slow.transaction()
+            await tx.start()
+            await store.append(slow_stream, 0, notes(slow_stream, 1, 1), conn=slow)
+            writers = [append_with_retry(store, streams[i % 6], 5) for i in range(24)]
+            await asyncio.gather(*writers)
+            await asyncio.sleep(0.3)  # the relay has published everything it may by now
+            await tx.commit()
+        total = 24 * 5 + 1
+        await eventually(lambda: _has(pool, total))
+        await asyncio.sleep(0.5)  # nothing more, nothing doubled, arrives later
+        await assert_each_once_in_stream_order(pool, total)
+        slow_positions = await pool.fetchval(
+            "SELECT global_position FROM events WHERE stream_id = $1", slow_stream
+        )
+        later = await pool.fetchval(
+            "SELECT count(*) FROM events WHERE global_position > $1", slow_positions
+        )
+        assert later > 0, "the slow transaction did hold a lower position than later commits"
+
+
+async def _has(pool: asyncpg.Pool, expected: int) -> bool:
+    return await count(pool) >= expected
+
+
+@pytest.mark.usefixtures("effects")
+async def test_a_redelivered_event_takes_effect_once(
+    store: EventStore, pool: asyncpg.Pool, service_db: ServiceDatabase, kafka: KafkaSettings,
+    topic: str,
+) -> None:
+    stream = a_stream()
+    await store.append(stream, 0, notes(stream, 1, 3))
+    name = unique("c")
+    async with (
+        running_relay(store, service_db, topic, kafka) as relay,
+        running_consumer(pool, [topic], kafka, name=name, dead_letter_topic=topic + ".dlt"),
+    ):
+        await eventually(lambda: _has(pool, 3))
+        await relay.republish_from()  # every event goes out a second time
+        await eventually(lambda: _published_twice(kafka, topic, 6))
+        await asyncio.sleep(1.0)
+    # A second consumer group member from scratch sees all six messages too.
+    async with running_consumer(pool, [topic], kafka, name=name + "-again",
+                                dead_letter_topic=topic + ".dlt"):
+        await asyncio.sleep(2.0)
+    rows = await pool.fetch("SELECT event_id FROM effects")
+    assert len(rows) == 3 + 3  # once per consumer, however many deliveries
+    assert await pool.fetchval(
+        "SELECT count(*) FROM inbox WHERE consumer = $1", name
+    ) == 3
+
+
+async def _published_twice(kafka: KafkaSettings, topic: str, expected: int) -> bool:
+    return len(await read_topic(kafka, topic, expected, timeout=2)) >= expected
+
+
+@pytest.mark.usefixtures("effects")
+async def test_poison_goes_to_dead_letter_and_later_messages_are_processed(
+    store: EventStore, pool: asyncpg.Pool, kafka: KafkaSettings, topic: str,
+) -> None:
+    dlt = topic + ".dlt"
+    stream = a_stream()
+    good = notes(stream, 1, 2)
+    unknown = good[0].model_copy(
+        update={"event_type": "NothingKnowsThis", "event_id": uuid.uuid4()}
+    ).canonical_json()
+    future_version = good[0].model_copy(
+        update={"schema_version": 99, "event_id": uuid.uuid4()}
+    ).canonical_json()
+    kafka_producer = producer(kafka)
+    await kafka_producer.start()
+    try:
+        for value in (good[0].canonical_json(), "{not json", unknown, future_version,
+                      good[1].canonical_json()):
+            await kafka_producer.send_and_wait(topic, value.encode(), key=stream.encode())
+    finally:
+        await kafka_producer.stop()
+
+    async with running_consumer(pool, [topic], kafka, name=unique("c"), dead_letter_topic=dlt):
+        await eventually(lambda: _has(pool, 2))
+    dead = await read_topic(kafka, dlt, 3)
+    assert len(dead) == 3
+    reasons = [dict(record.headers)["dlt-error"].decode() for record in dead]
+    assert any("NothingKnowsThis" in reason for reason in reasons)
+    assert any("v99" in reason for reason in reasons)
+    assert all(dict(r.headers)["dlt-source-topic"].decode() == topic for r in dead)
+    await assert_each_once_in_stream_order(pool, 2)
+
+
+@pytest.mark.usefixtures("effects")
+async def test_relay_resumes_after_restart_without_publishing_everything_again(
+    store: EventStore, pool: asyncpg.Pool, service_db: ServiceDatabase, kafka: KafkaSettings,
+    topic: str,
+) -> None:
+    stream = a_stream()
+    await store.append(stream, 0, notes(stream, 1, 3))
+    async with running_relay(store, service_db, topic, kafka):
+        await eventually(lambda: _published_twice(kafka, topic, 3))
+    await store.append(stream, 3, notes(stream, 4, 2))
+    async with running_relay(store, service_db, topic, kafka) as relay:
+        await eventually(lambda: _published_twice(kafka, topic, 5))
+        await asyncio.sleep(0.5)
+        assert (await relay.checkpoint()).published == 5
+    assert len(await read_topic(kafka, topic, 6, timeout=2)) == 5
+
+
+async def test_only_one_relay_is_active_per_store(
+    store: EventStore, service_db: ServiceDatabase, kafka: KafkaSettings, topic: str,
+) -> None:
+    async with running_relay(store, service_db, topic, kafka):
+        from shared.messaging.relay import OutboxRelay
+
+        standby = OutboxRelay(store, service_db.app_dsn, service_db.schema, topic, kafka,
+                              poll_interval=0.1)
+        task = asyncio.create_task(standby.run())
+        await asyncio.sleep(1.0)
+        assert not standby.active.is_set()
+        task.cancel()
+
+
+@pytest.mark.usefixtures("effects")
+async def test_relay_republishes_when_the_broker_comes_back_empty(
+    store: EventStore, pool: asyncpg.Pool, service_db: ServiceDatabase, topic: str,
+) -> None:
+    broker = EmbeddedBroker()
+    broker.start()
+    kafka = KafkaSettings(bootstrap_servers=broker.bootstrap_servers, idempotent_producer=False)
+    try:
+        stream = a_stream()
+        await store.append(stream, 0, notes(stream, 1, 4))
+        async with running_relay(store, service_db, topic, kafka):
+            await eventually(lambda: _published_twice(kafka, topic, 4))
+        broker.restart_empty()
+        assert await read_topic(kafka, topic, 1, timeout=1) == []
+        async with (
+            running_relay(store, service_db, topic, kafka),
+            running_consumer(pool, [topic], kafka, name=unique("c"),
+                             dead_letter_topic=topic + ".dlt"),
+        ):
+            await eventually(lambda: _has(pool, 4))
+        await assert_each_once_in_stream_order(pool, 4)
+    finally:
+        broker.stop()

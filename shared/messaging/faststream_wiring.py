@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from faststream import AckPolicy
@@ -17,6 +18,9 @@ def kafka_broker(settings: KafkaSettings, **kwargs: Any) -> KafkaBroker:
         settings.bootstrap_servers,
         enable_idempotence=settings.idempotent_producer,
         acks="all",
+        # Our logging, not FastStream's stdout handler; per-message lines at DEBUG.
+        logger=logging.getLogger("qa.consumer"),
+        log_level=logging.DEBUG,
         **kwargs,
     )
 

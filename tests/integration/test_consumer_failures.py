@@ -1,0 +1,138 @@
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import asyncpg
+import pytest
+
+from shared.messaging.inbox import Delivery
+from shared.postgres.event_store import EventStore
+from shared.postgres.provisioning import ServiceDatabase
+from shared.settings import KafkaSettings
+from tests.conftest import unique
+from tests.integration.test_relay_and_consumer import assert_each_once_in_stream_order
+from tests.messaging_support import (
+    create_effects_table,
+    eventually,
+    read_topic,
+    record_effect,
+    running_consumer,
+    running_relay,
+)
+from tests.support import a_stream, notes
+
+
+@pytest.fixture
+async def effects(postgres_dsn: str, service_db: ServiceDatabase) -> None:
+    await create_effects_table(postgres_dsn, service_db)
+
+
+def start_worker(db: ServiceDatabase, topic: str, kafka: KafkaSettings, group: str) -> subprocess.Popen[str]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.workers.consumer_process", "--dsn", db.app_dsn,
+         "--schema", db.schema, "--topic", topic, "--bootstrap", kafka.bootstrap_servers,
+         "--group", group],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))),
+    )
+    assert process.stdout is not None
+    assert process.stdout.readline().strip() == "ready"
+    return process
+
+
+async def effects_count(pool: asyncpg.Pool) -> int:
+    return int(await pool.fetchval("SELECT count(*) FROM effects"))
+
+
+@pytest.mark.usefixtures("effects")
+async def test_consumer_killed_mid_batch_and_restarted_loses_nothing(
+    store: EventStore, pool: asyncpg.Pool, service_db: ServiceDatabase, kafka: KafkaSettings,
+    topic: str,
+) -> None:
+    streams = [a_stream() for _ in range(8)]
+    for stream in streams:
+        await store.append(stream, 0, notes(stream, 1, 25))
+    total = 8 * 25
+    group = unique("killed")
+    async with running_relay(store, service_db, topic, kafka):
+        first = await asyncio.to_thread(start_worker, service_db, topic, kafka, group)
+        await eventually(lambda: _at_least(pool, 40))
+        first.send_signal(signal.SIGKILL)
+        first.wait()
+        killed_at = await effects_count(pool)
+        assert killed_at < total, "the kill must land mid-flow"
+
+        restarted_at = time.monotonic()
+        second = await asyncio.to_thread(start_worker, service_db, topic, kafka, group)
+        try:
+            await eventually(lambda: _at_least(pool, total), timeout=60)
+            recovery = time.monotonic() - restarted_at
+        finally:
+            second.send_signal(signal.SIGTERM)
+            await asyncio.to_thread(second.wait, 20)
+    await assert_each_once_in_stream_order(pool, total)
+    # The dead member's partitions are handed on after the session timeout (6 s here),
+    # plus the time to process what was left: seconds, not tens of seconds.
+    assert recovery < 30
+
+
+async def _at_least(pool: asyncpg.Pool, n: int) -> bool:
+    return await effects_count(pool) >= n
+
+
+@pytest.mark.usefixtures("effects")
+async def test_database_connection_lost_mid_event_is_retried_not_dead_lettered(
+    store: EventStore, pool: asyncpg.Pool, service_db: ServiceDatabase, kafka: KafkaSettings,
+    topic: str,
+) -> None:
+    stream = a_stream()
+    await store.append(stream, 0, notes(stream, 1, 3))
+    failures = {"left": 2}
+
+    async def flaky(delivery: Delivery) -> None:
+        if failures["left"] > 0:
+            failures["left"] -= 1
+            # A real lost connection: the server ends this session mid-transaction.
+            await delivery.conn.execute("SELECT pg_terminate_backend(pg_backend_pid())")
+        await record_effect(delivery)
+
+    async with (
+        running_relay(store, service_db, topic, kafka),
+        running_consumer(pool, [topic], kafka, name=unique("c"),
+                         dead_letter_topic=topic + ".dlt", handler=flaky),
+    ):
+        await eventually(lambda: _at_least(pool, 3))
+    assert failures["left"] == 0
+    assert await read_topic(kafka, topic + ".dlt", 1, timeout=1) == []
+    await assert_each_once_in_stream_order(pool, 3)
+
+
+@pytest.mark.usefixtures("effects")
+async def test_a_handler_that_always_fails_is_dead_lettered_after_bounded_retries(
+    store: EventStore, pool: asyncpg.Pool, service_db: ServiceDatabase, kafka: KafkaSettings,
+    topic: str,
+) -> None:
+    bad, good = a_stream(), a_stream()
+    await store.append(bad, 0, notes(bad, 1, 1, "bad"))
+    await store.append(good, 0, notes(good, 1, 1, "good"))
+
+    async def picky(delivery: Delivery) -> None:
+        if delivery.envelope.stream_id == bad:
+            raise ValueError("this note breaks a business rule")
+        await record_effect(delivery)
+
+    async with (
+        running_relay(store, service_db, topic, kafka),
+        running_consumer(pool, [topic], kafka, name=unique("c"),
+                         dead_letter_topic=topic + ".dlt", handler=picky),
+    ):
+        await eventually(lambda: _at_least(pool, 1))
+        dead = await read_topic(kafka, topic + ".dlt", 1)
+    assert len(dead) == 1
+    assert dict(dead[0].headers)["dlt-reason"] == b"handler-failed"
+    assert await pool.fetchval("SELECT count(*) FROM inbox") == 1

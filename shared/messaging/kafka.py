@@ -46,7 +46,7 @@ async def messages_on_topic(settings: KafkaSettings, topic: str) -> int:
     consumer = AIOKafkaConsumer(bootstrap_servers=settings.bootstrap_servers)
     await consumer.start()
     try:
-        partitions = await consumer._client.fetch_all_metadata()  # noqa: SLF001
+        partitions = await consumer._client.fetch_all_metadata()
         ids = partitions.partitions_for_topic(topic) or set()
         if not ids:
             return 0

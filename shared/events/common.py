@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import Field
+
+
+class Grade(StrEnum):
+    """The Ofsted scale the audit tools grade on."""
+
+    OUTSTANDING = "outstanding"
+    GOOD = "good"
+    REQUIRES_IMPROVEMENT = "requires-improvement"
+    INADEQUATE = "inadequate"
+
+
+class LegalStatus(StrEnum):
+    CHILD_IN_NEED = "cin"
+    CHILD_PROTECTION = "cp"
+    CHILD_IN_CARE = "cic"
+    CARE_LEAVER = "care-leaver"
+    EARLY_HELP = "early-help"
+    OTHER = "other"
+
+
+Month = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+# A pseudonymous child reference issued by the case-management extract, never a name,
+# case number or date of birth.
+ChildRef = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{2,40}$")]
+PersonId = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")]
+Team = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer
@@ -94,13 +95,15 @@ async def eventually(
         await asyncio.sleep(interval)
 
 
-async def read_topic(kafka: KafkaSettings, topic: str, expected: int, timeout: float = 20) -> list:
+async def read_topic(
+    kafka: KafkaSettings, topic: str, expected: int, timeout: float = 20
+) -> list[Any]:
     consumer = AIOKafkaConsumer(
         topic, bootstrap_servers=kafka.bootstrap_servers, auto_offset_reset="earliest",
         enable_auto_commit=False,
     )
     await consumer.start()
-    found: list = []
+    found: list[Any] = []
     try:
         deadline = time.monotonic() + timeout
         while len(found) < expected and time.monotonic() < deadline:

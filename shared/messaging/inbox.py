@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import cast
 
 import asyncpg
 
@@ -30,7 +31,9 @@ async def take_effect_once(
 
     Returns False when the event had already taken effect (a redelivery).
     """
-    async with pool.acquire() as conn, conn.transaction():
+    async with pool.acquire() as proxy, proxy.transaction():
+        # The pool's proxy forwards every Connection method; handlers see a Connection.
+        conn = cast(asyncpg.Connection, proxy)
         first_time = await conn.fetchval(
             """INSERT INTO inbox (consumer, event_id, event_type) VALUES ($1, $2, $3)
                ON CONFLICT DO NOTHING RETURNING true""",

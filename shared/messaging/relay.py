@@ -70,8 +70,9 @@ class OutboxRelay:
         assert row is not None
         return RelayCheckpoint(CommitPoint(row["tx_id"], row["global_position"]), row["published"])
 
-    async def republish_from(self, point: CommitPoint = CommitPoint()) -> None:
+    async def republish_from(self, point: CommitPoint | None = None) -> None:
         """Publish again everything after `point` (a broker that lost its data)."""
+        point = point or CommitPoint()
         published = await self._store.count_up_to(point)
         await self._save(point, published)
         self._reload.set()
@@ -97,9 +98,8 @@ class OutboxRelay:
             listener: asyncpg.Connection | None = None
             try:
                 listener = await asyncpg.connect(self._dsn)
-                if not await listener.fetchval(
-                    "SELECT pg_try_advisory_lock(hashtext($1))", f"relay:{self._schema}:{self._name}"
-                ):
+                lock = f"relay:{self._schema}:{self._name}"
+                if not await listener.fetchval("SELECT pg_try_advisory_lock(hashtext($1))", lock):
                     await listener.close()
                     listener = None
                     await asyncio.sleep(self._poll_interval)

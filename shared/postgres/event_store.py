@@ -20,8 +20,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import asyncpg
+from asyncpg.pool import PoolConnectionProxy
 
 from shared.envelope import Envelope, RecordedEvent
+
+# A plain connection or one borrowed from a pool: both run the same queries.
+Conn = asyncpg.Connection | PoolConnectionProxy
 
 _COLUMNS = "global_position, tx_id::text::bigint AS tx_id, envelope"
 _HORIZON = "tx_id < pg_snapshot_xmin(pg_current_snapshot())"
@@ -86,7 +90,7 @@ class EventStore:
         expected_version: int,
         envelopes: Sequence[Envelope],
         *,
-        conn: asyncpg.Connection | None = None,
+        conn: Conn | None = None,
     ) -> list[int]:
         """Append atomically in one round trip; returns the global positions.
 
@@ -144,7 +148,7 @@ class EventStore:
         return sorted(row["global_position"] for row in rows)
 
     async def read_stream(
-        self, stream_id: str, *, conn: asyncpg.Connection | None = None
+        self, stream_id: str, *, conn: Conn | None = None
     ) -> list[RecordedEvent]:
         sql = f"SELECT {_COLUMNS} FROM events WHERE stream_id = $1 ORDER BY stream_version"
         if conn is not None:
@@ -154,7 +158,7 @@ class EventStore:
         return [_recorded(row) for row in rows]
 
     async def stream_version(
-        self, stream_id: str, *, conn: asyncpg.Connection | None = None
+        self, stream_id: str, *, conn: Conn | None = None
     ) -> int:
         sql = "SELECT coalesce(max(stream_version), 0) FROM events WHERE stream_id = $1"
         executor = conn if conn is not None else self._pool
@@ -214,7 +218,8 @@ class EventStore:
     async def count_up_to(self, point: CommitPoint) -> int:
         return int(
             await self._pool.fetchval(
-                "SELECT count(*) FROM events WHERE (tx_id, global_position) <= ($1::text::xid8, $2)",
+                """SELECT count(*) FROM events
+                    WHERE (tx_id, global_position) <= ($1::text::xid8, $2)""",
                 str(point.tx_id),
                 point.global_position,
             )

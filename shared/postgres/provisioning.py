@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -63,12 +64,14 @@ async def provision(
         if app_password is not None:
             await conn.execute(f"ALTER ROLE {app} PASSWORD {_literal(app_password)}")
         await conn.execute(f"GRANT {owner} TO CURRENT_USER")
-        await conn.execute(f"CREATE SCHEMA IF NOT EXISTS {quote_ident(schema)} AUTHORIZATION {owner}")
+        s = quote_ident(schema)
+        await conn.execute(f"CREATE SCHEMA IF NOT EXISTS {s} AUTHORIZATION {owner}")
         await conn.execute(f"SET ROLE {owner}")
         await apply_migrations(conn, schema, migrations)
-        s = quote_ident(schema)
         await conn.execute(f"GRANT USAGE ON SCHEMA {s} TO {app}")
-        await conn.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {s} TO {app}")
+        await conn.execute(
+            f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {s} TO {app}"
+        )
         await conn.execute(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {s} TO {app}")
         await conn.execute(f"REVOKE UPDATE, DELETE, TRUNCATE ON {s}.events FROM {app}")
         await conn.execute(f"REVOKE UPDATE, DELETE, TRUNCATE ON {s}.schema_migrations FROM {app}")
@@ -81,12 +84,11 @@ async def provision(
 async def _ensure_role(conn: asyncpg.Connection, name: str, login: str) -> None:
     exists = await conn.fetchval("SELECT 1 FROM pg_roles WHERE rolname = $1", name)
     if not exists:
-        try:
+        # Another process may create it between our check and our create.
+        with contextlib.suppress(asyncpg.DuplicateObjectError):
             await conn.execute(
                 f"CREATE ROLE {quote_ident(name)} {login} NOSUPERUSER NOCREATEDB NOCREATEROLE"
             )
-        except asyncpg.DuplicateObjectError:
-            pass  # another process created it between our check and our create
 
 
 def _literal(value: str) -> str:

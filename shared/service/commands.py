@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import asyncpg
 
@@ -118,7 +118,8 @@ class CommandRunner:
         raise AssertionError("unreachable")
 
     async def _run_once(self, context: CommandContext, use_case: UseCase) -> Answer:
-        async with self._store.pool.acquire() as conn, conn.transaction():
+        async with self._store.pool.acquire() as proxy, proxy.transaction():
+            conn = cast(asyncpg.Connection, proxy)  # the proxy forwards every method
             key = context.idempotency_key
             if key is not None:
                 previous = await conn.fetchrow(

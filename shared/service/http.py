@@ -22,7 +22,7 @@ _IDENT = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$"
 
 
 def acting_person(
-    x_actor_id: Annotated[str, Header(pattern=_IDENT, description="Stable id of the person acting")],
+    x_actor_id: Annotated[str, Header(pattern=_IDENT, description="Stable id of the person")],
     x_actor_role: Annotated[str, Header(pattern=_IDENT, description="Their role, e.g. auditor")],
     x_on_behalf_of: Annotated[str | None, Header(pattern=_IDENT)] = None,
 ) -> Person:

@@ -32,7 +32,9 @@ async def effects(postgres_dsn: str, service_db: ServiceDatabase) -> None:
     await create_effects_table(postgres_dsn, service_db)
 
 
-def start_worker(db: ServiceDatabase, topic: str, kafka: KafkaSettings, group: str) -> subprocess.Popen[str]:
+def start_worker(
+    db: ServiceDatabase, topic: str, kafka: KafkaSettings, group: str
+) -> subprocess.Popen[str]:
     process = subprocess.Popen(
         [sys.executable, "-m", "tests.workers.consumer_process", "--dsn", db.app_dsn,
          "--schema", db.schema, "--topic", topic, "--bootstrap", kafka.bootstrap_servers,

@@ -1,0 +1,131 @@
+"""`qa-platform up`: the whole platform on one machine.
+
+Starts an embedded PostgreSQL (data kept in --data-dir) and the bundled Kafka-protocol
+broker, unless DATABASE_URL / KAFKA_BOOTSTRAP_SERVERS point elsewhere; then the five
+services as separate processes; loads the demo month once; and waits. Ctrl-C stops it all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import sys
+import time
+from pathlib import Path
+from types import FrameType
+
+from deploy import demo
+from deploy.processes import ServiceProcess, service_processes
+from shared.infra.embedded_broker import EmbeddedBroker
+from shared.infra.embedded_postgres import EmbeddedPostgres
+
+DEFAULT_DATA_DIR = Path(".qa-data")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="qa-platform", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    up = sub.add_parser("up", help="start everything and wait for Ctrl-C")
+    up.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR,
+                    help="where PostgreSQL data and logs are kept (default: ./.qa-data)")
+    up.add_argument("--reset", action="store_true", help="delete the data folder and start afresh")
+    up.add_argument("--no-demo", action="store_true", help="do not load the demo month")
+    up.add_argument("--first-port", type=int, default=8001,
+                    help="HTTP port of the first service; the others follow (default 8001)")
+    up.add_argument("--postgres-port", type=int, default=54329)
+    up.add_argument("--broker-port", type=int, default=19092)
+    args = parser.parse_args(argv)
+    return run(args)
+
+
+def run(args: argparse.Namespace) -> int:
+    data_dir: Path = args.data_dir.resolve()
+    if args.reset and data_dir.exists():
+        print(f"Removing {data_dir} (--reset)")
+        embedded = EmbeddedPostgres(data_dir / "postgres", args.postgres_port)
+        embedded.stop(quiet=True)
+        shutil.rmtree(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    stopping = False
+
+    def on_signal(signum: int, _: FrameType | None) -> None:
+        nonlocal stopping
+        stopping = True
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_signal)
+    postgres: EmbeddedPostgres | None = None
+    broker: EmbeddedBroker | None = None
+    services: list[ServiceProcess] = []
+    try:
+        database_url = os.environ.get("DATABASE_URL")
+        if not database_url:
+            postgres = EmbeddedPostgres(data_dir / "postgres", args.postgres_port)
+            print(f"Starting embedded PostgreSQL (data in {postgres.data_dir}) ...")
+            database_url = postgres.start()
+        bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
+        idempotent = os.environ.get("KAFKA_IDEMPOTENT_PRODUCER", "true")
+        if not bootstrap:
+            broker = EmbeddedBroker(args.broker_port, log_file=data_dir / "broker.log")
+            print(f"Starting the bundled broker on 127.0.0.1:{args.broker_port} "
+                  "(memory only: relays re-publish what it lost) ...")
+            bootstrap = broker.start()
+            idempotent = "false"
+        env = {
+            "DATABASE_URL": database_url,
+            "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
+            "KAFKA_IDEMPOTENT_PRODUCER": idempotent,
+            "CLOCK_OFFSET_FILE": str(data_dir / "clock-offset-seconds"),
+        }
+        services = service_processes(env, args.first_port, data_dir / "logs")
+        print("Starting services: " + ", ".join(s.name for s in services) + " ...")
+        for service in services:
+            service.start()
+        for service in services:
+            service.wait_healthy()
+        month = demo.demo_month()
+        if not args.no_demo:
+            marker = data_dir / "demo-loaded"
+            if marker.exists() and postgres is not None:
+                print(f"Demo data already loaded ({marker.read_text().strip()}).")
+            else:
+                print("Loading the demo month ...")
+                month = demo.load()
+                marker.write_text(month)
+        _print_welcome(services, data_dir, month)
+        while True:
+            for service in services:
+                if service.process is not None and service.process.poll() is not None:
+                    print(f"{service.name} stopped unexpectedly (see {service.log_file}); "
+                          "restarting it", file=sys.stderr)
+                    service.start()
+            time.sleep(1)
+    except KeyboardInterrupt:
+        print("\nStopping ...")
+    finally:
+        for service in services:
+            service.stop()
+        if broker is not None:
+            broker.stop()
+        if postgres is not None:
+            postgres.stop(quiet=True)
+        print("Stopped.")
+    return 0
+
+
+def _print_welcome(services: list[ServiceProcess], data_dir: Path, month: str) -> None:
+    by_name = {s.name: s for s in services}
+    print("\nThe QA platform is running.\n")
+    for service in services:
+        print(f"  {service.name:<11} {service.url}/docs   (events: {service.url}/asyncapi.json)")
+    report = by_name["reporting"].url
+    print(f"\n  The {month} report:  {report}/reports/{demo.AREA}/{month}.txt")
+    print(f"  Walk the flow:      .venv/bin/qa --help   (e.g. qa report --month {month})")
+    print(f"  Logs:               {data_dir / 'logs'}")
+    print("\nPress Ctrl-C to stop everything.")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

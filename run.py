@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+"""The newcomer's entry point; needs nothing but Python 3.11+.
+
+    python3 run.py up      # install everything, start the whole platform (Ctrl-C stops it)
+    python3 run.py test    # install everything, run the checks and the test suite
+
+Both create ./.venv on first use and install the project into it (again only when
+pyproject.toml changes). Extra arguments are passed on (`run.py up --reset`,
+`run.py test -k relay`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+
+
+def ensure_environment() -> None:
+    if sys.version_info < (3, 11):
+        sys.exit(f"Python 3.11 or newer is needed; this is {sys.version.split()[0]}")
+    if not PYTHON.exists():
+        print(f"Creating a virtual environment in {VENV} ...", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    stamp = VENV / ".installed"
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if stamp.exists() and stamp.read_text() == wanted:
+        return
+    print("Installing the platform and its test tools (first run takes a minute or two) ...",
+          flush=True)
+    quiet = ["-q"] if os.environ.get("CI") else []
+    subprocess.run([str(PYTHON), "-m", "pip", "install", *quiet, "--upgrade", "pip"],
+                   check=True)
+    subprocess.run([str(PYTHON), "-m", "pip", "install", *quiet, "-e", f"{ROOT}[dev]"],
+                   check=True)
+    stamp.write_text(wanted)
+
+
+def run(*command: str) -> int:
+    print("+ " + " ".join(command), flush=True)
+    return subprocess.run(command, cwd=ROOT).returncode
+
+
+def main() -> int:
+    if len(sys.argv) < 2 or sys.argv[1] not in {"up", "test", "bench"}:
+        print(__doc__)
+        return 2
+    action, extra = sys.argv[1], sys.argv[2:]
+    ensure_environment()
+    if action == "up":
+        return run(str(BIN / "qa-platform"), "up", *extra)
+    if action == "bench":
+        return run(str(PYTHON), "-m", "bench.run", *extra)
+    for check in ([str(BIN / "ruff"), "check", "."], [str(BIN / "mypy")]):
+        if code := run(*check):
+            return code
+    return run(str(PYTHON), "-m", "pytest", *extra)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,123 @@
+"""The report routes over a stubbed read model: validation, shapes, media types."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from types import SimpleNamespace
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from services.reporting.adapters import read_models
+from services.reporting.domain.monthly_summary import (
+    ActionRow,
+    AuditRow,
+    ConcernRow,
+    MonthlySummary,
+    summarise,
+)
+from services.reporting.entrypoints import text
+from services.reporting.entrypoints.http import router
+from shared.events.common import Grade
+
+
+async def fake_summary(_pool: object, service_area: str, month: str) -> MonthlySummary:
+    if month != "2025-03":
+        return summarise(service_area, month, allocated=0, audits=[], concerns=[], actions=[])
+    return summarise(
+        service_area, month, allocated=4,
+        audits=[
+            AuditRow(submitted_grade=Grade.GOOD, late=False,
+                     moderated_grade=Grade.REQUIRES_IMPROVEMENT, grade_changed=True),
+            AuditRow(submitted_grade=Grade.OUTSTANDING, late=True),
+            AuditRow(submitted_grade=Grade.GOOD, late=False),
+        ],
+        concerns=[ConcernRow(2)],
+        actions=[ActionRow(overdue=True), ActionRow(overdue=False)],
+    )
+
+
+@pytest.fixture
+async def client(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[httpx.AsyncClient]:
+    monkeypatch.setattr(read_models, "monthly_summary", fake_summary)
+    app = FastAPI()
+    app.state.runtime = SimpleNamespace(pool=None)
+    app.include_router(router)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as test_client:
+        yield test_client
+
+
+async def test_json_report(client: httpx.AsyncClient) -> None:
+    response = await client.get("/reports/north/2025-03")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["completion"] == "3/4 (75%)"
+    assert body["grades_before_moderation"] == {
+        "outstanding": 1, "good": 2, "requires-improvement": 0, "inadequate": 0
+    }
+    assert body["grades_after_moderation"] == {
+        "outstanding": 1, "good": 1, "requires-improvement": 1, "inadequate": 0
+    }
+    assert (body["late"], body["moderated"], body["grades_changed"]) == (1, 1, 1)
+    assert body["children_of_concern"] == {"1": 0, "2": 1}
+    assert body["actions"] == {"open": 1, "overdue": 1, "total": 2}
+
+
+async def test_a_month_with_nothing_known_answers_zeros_not_404(client: httpx.AsyncClient) -> None:
+    response = await client.get("/reports/north/1999-01")
+
+    assert response.status_code == 200
+    assert response.json()["completion"] == "0/0 (n/a)"
+    assert response.json()["allocated"] == 0
+
+
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        ("/reports/north/2025-13", "month"),
+        ("/reports/north/March", "month"),
+        ("/reports/North_Area/2025-03", "service_area"),
+        ("/reports/north/2025-13.txt", "month"),
+        ("/reports/-north/2025-03.txt", "service_area"),
+    ],
+)
+async def test_bad_values_are_refused_naming_the_field(
+    client: httpx.AsyncClient, path: str, field: str
+) -> None:
+    response = await client.get(path)
+
+    assert response.status_code == 422
+    assert [error["loc"] for error in response.json()["detail"]] == [["path", field]]
+
+
+async def test_text_report_is_plain_text_for_people(client: httpx.AsyncClient) -> None:
+    response = await client.get("/reports/north/2025-03.txt")
+
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain")
+    assert response.text.startswith("QA report: north, 2025-03\n")
+    assert "3/4 (75%)" in response.text
+
+
+def test_text_rendering_lines_up_before_and_after_moderation() -> None:
+    summary = summarise(
+        "north", "2025-03", allocated=2,
+        audits=[AuditRow(submitted_grade=Grade.GOOD, late=False,
+                         moderated_grade=Grade.INADEQUATE, grade_changed=True)],
+        concerns=[ConcernRow(1)], actions=[ActionRow(overdue=True)],
+    )
+
+    rendered = text.render(summary)
+    lines = rendered.splitlines()
+
+    assert "  Completed               1/2 (50%)" in lines
+    assert "  Category 1              1" in lines
+    assert "  Overdue                 1" in lines
+    good = next(line for line in lines if line.startswith("  Good"))
+    inadequate = next(line for line in lines if line.startswith("  Inadequate"))
+    assert good.split() == ["Good", "1", "0"]
+    assert inadequate.split() == ["Inadequate", "0", "1"]
+    assert len(good) == len(inadequate)

@@ -20,7 +20,6 @@ CREATE TABLE events (
 );
 
 CREATE INDEX events_commit_order ON events (tx_id, global_position);
-CREATE INDEX events_correlation ON events (correlation_id);
 
 -- Every insert is checked and chained here, so no writer can skip a version, write
 -- a stream out of transaction order, or forge a hash.

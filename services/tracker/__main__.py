@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from services.tracker.bootstrap import definition
+from shared.service.runtime import serve
+
+
+def main() -> None:
+    serve(definition())
+
+
+if __name__ == "__main__":
+    main()

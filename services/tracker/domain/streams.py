@@ -1,0 +1,15 @@
+"""Which stream each tracked thing lives in: the id the audit service gave it."""
+
+from __future__ import annotations
+
+import uuid
+
+from shared.identifiers import stream_id
+
+
+def action_stream(action_id: uuid.UUID) -> str:
+    return stream_id("action", action_id)
+
+
+def concern_stream(concern_id: uuid.UUID) -> str:
+    return stream_id("concern", concern_id)

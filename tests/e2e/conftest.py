@@ -1,0 +1,127 @@
+"""The five services as separate processes on the real servers, for one test module."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+import pytest
+
+from cli.client import QaClient
+from deploy.processes import SERVICES, ServiceProcess, service_processes
+from shared.infra.ports import free_port
+from shared.postgres.provisioning import drop_schema
+from shared.settings import KafkaSettings
+
+T = TypeVar("T")
+
+
+@dataclass
+class Platform:
+    services: dict[str, ServiceProcess]
+    clock_offset_file: Path
+    env: dict[str, str]
+
+    @property
+    def urls(self) -> dict[str, str]:
+        return {name: service.url for name, service in self.services.items()}
+
+    def client(self, person_id: str, role: str) -> QaClient:
+        return QaClient(person_id, role, self.urls)
+
+    def move_clock(self, days: float) -> None:
+        self.clock_offset_file.write_text(str(days * 86400))
+
+
+def _free_block() -> int:
+    while True:
+        first = free_port()
+        if all(_port_free(first + i) for i in range(1, len(SERVICES))):
+            return first
+
+
+def _port_free(port: int) -> bool:
+    import socket
+
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+@pytest.fixture(scope="module")
+def platform(postgres_dsn: str, kafka: KafkaSettings,
+             tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
+    run = uuid.uuid4().hex[:8]
+    folder = tmp_path_factory.mktemp(f"platform-{run}")
+    clock_file = folder / "clock-offset-seconds"
+    clock_file.write_text("0")
+    env = {
+        "DATABASE_URL": postgres_dsn,
+        "KAFKA_BOOTSTRAP_SERVERS": kafka.bootstrap_servers,
+        "KAFKA_IDEMPOTENT_PRODUCER": str(kafka.idempotent_producer).lower(),
+        "KAFKA_TOPIC_PREFIX": f"e2e{run}",
+        "CLOCK_OFFSET_FILE": str(clock_file),
+        "TRACKER_SCAN_INTERVAL": "0.5",
+        "TENANT": "e2e-authority",
+    }
+    schemas = {name: f"e2e{run}_{name}" for name in SERVICES}
+    processes = service_processes(
+        env, _free_block(), folder / "logs",
+        per_service_env={name: {"DB_SCHEMA": schema} for name, schema in schemas.items()},
+    )
+    try:
+        for process in processes:
+            process.start()
+        for process in processes:
+            process.wait_healthy(timeout=90)
+        yield Platform({p.name: p for p in processes}, clock_file, env)
+    finally:
+        for process in processes:
+            process.stop()
+        for schema in schemas.values():
+            asyncio.run(drop_schema(postgres_dsn, schema))
+
+
+@pytest.fixture
+def area() -> str:
+    """A service area of its own per test, so reports do not mix."""
+    return f"area-{uuid.uuid4().hex[:8]}"
+
+
+def poll(check: Callable[[], T], timeout: float = 60.0, interval: float = 0.2) -> T:
+    """Wait until `check()` returns something truthy; errors count as not yet."""
+    deadline = time.monotonic() + timeout
+    last: object = None
+    while time.monotonic() < deadline:
+        try:
+            result = check()
+            if result:
+                return result
+            last = result
+        except Exception as error:  # a service still starting or restarting
+            last = error
+        time.sleep(interval)
+    raise AssertionError(f"not true within {timeout}s; last saw: {last!r}")
+
+
+def wait_for(fetch: Callable[[], T], until: Callable[[T], bool], timeout: float = 60.0) -> T:
+    """Fetch until the answer satisfies `until`; returns that answer."""
+    box: list[T] = []
+
+    def check() -> bool:
+        value = fetch()
+        if until(value):
+            box.append(value)
+            return True
+        return False
+
+    poll(check, timeout)
+    return box[-1]

@@ -102,7 +102,7 @@ def _wait_for_audit(auditor: QaClient, audit_id: str, timeout: float = 60) -> No
 
 def _wait_for_queue(moderator: QaClient, audit_id: str, timeout: float = 60) -> None:
     _wait(lambda: any(m["audit_id"] == audit_id
-                      for m in moderator.get("moderation", "/moderations")),
+                      for m in moderator.get("moderation", "/moderations", service_area=AREA)),
           timeout, f"audit {audit_id} to reach the moderation queue")
 
 

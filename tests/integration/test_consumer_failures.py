@@ -43,7 +43,9 @@ def start_worker(
         cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))),
     )
     assert process.stdout is not None
-    assert process.stdout.readline().strip() == "ready"
+    if process.stdout.readline().strip() != "ready":
+        process.kill()
+        raise AssertionError("the consumer process did not start")
     return process
 
 

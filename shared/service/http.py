@@ -8,6 +8,7 @@ naming the header. Idempotency-Key makes a command safe to retry.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 from fastapi import FastAPI, Header, Request
@@ -15,7 +16,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from shared.actor import Person
-from shared.domain import NotFound, RuleBroken
+from shared.domain import Forbidden, NotFound, RuleBroken
 from shared.service.commands import Answer, CommandContext, IdempotencyConflict
 
 _IDENT = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$"
@@ -36,14 +37,19 @@ def command_context(
     request: BaseModel,
     idempotency_key: str | None,
     correlation_id: uuid.UUID | None,
+    path: Mapping[str, object] | None = None,
 ) -> CommandContext:
+    """`path` holds ids taken from the URL: they belong in the idempotency hash too, or
+    one key reused for another audit would replay the first audit's answer."""
+    payload = request.model_dump(mode="json")
     return CommandContext(
         name=name,
         actor=actor,
         service_area=service_area,
         correlation_id=correlation_id or uuid.uuid4(),
         idempotency_key=idempotency_key,
-        request=request.model_dump(mode="json"),
+        request={"path": {k: str(v) for k, v in path.items()}, "body": payload} if path
+        else payload,
     )
 
 
@@ -70,7 +76,11 @@ def install_error_handlers(app: FastAPI) -> None:
             content={"detail": [{"loc": ["header", "Idempotency-Key"], "msg": str(error)}]},
         )
 
+    async def forbidden(_: Request, error: Exception) -> JSONResponse:
+        return JSONResponse(status_code=403, content={"detail": str(error)})
+
     app.add_exception_handler(RuleBroken, rule_broken)
+    app.add_exception_handler(Forbidden, forbidden)
     app.add_exception_handler(NotFound, not_found)
     app.add_exception_handler(IdempotencyConflict, conflict)
 

@@ -9,7 +9,7 @@ from datetime import datetime
 from services.audit.domain.commands import AssignAudit, SubmitAudit
 from shared.clock import london_date
 from shared.contracts import EventContract
-from shared.domain import NotFound, RuleBroken
+from shared.domain import Forbidden, NotFound, RuleBroken
 from shared.events.audit import (
     ActionRaised,
     AuditAssigned,
@@ -19,7 +19,7 @@ from shared.events.audit import (
 from shared.events.common import Grade
 
 
-class NotYourAudit(RuleBroken):
+class NotYourAudit(Forbidden):
     """Someone other than the assigned auditor tried to act on an audit (HTTP 403)."""
 
 

@@ -8,12 +8,12 @@ from dataclasses import dataclass
 
 from services.moderation.domain.commands import ModerateAudit, QueueAudit
 from shared.contracts import EventContract
-from shared.domain import NotFound, RuleBroken
+from shared.domain import Forbidden, NotFound, RuleBroken
 from shared.events.common import Grade
 from shared.events.moderation import AuditModerated, AuditQueuedForModeration, GradeChanged
 
 
-class OwnAudit(RuleBroken):
+class OwnAudit(Forbidden):
     """An auditor tried to moderate their own audit: a matter of authority (HTTP 403),
     not a conflict with the audit's state."""
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from services.moderation.adapters import read_models
 from services.moderation.application import moderate_audit
 from services.moderation.domain.commands import ModerateAudit
-from services.moderation.domain.moderation import OwnAudit
 from shared.domain import NotFound
 from shared.events.common import Grade
 from shared.identifiers import SLUG_PATTERN
@@ -65,13 +64,9 @@ async def moderate_an_audit(audit_id: uuid.UUID, body: ModerateRequest, runtime:
     command = ModerateAudit(audit_id, actor.person_id, body.outcome, body.moderated_grade,
                             body.rationale)
     context = command_context("ModerateAudit", actor, service_area, body, idempotency_key,
-                              correlation_id)
-    try:
-        answer = await runtime.commands.run(
-            context, lambda unit: moderate_audit.handle(command, unit=unit))
-    except OwnAudit as error:
-        raise HTTPException(403, str(error)) from error
-    return respond(answer)
+                              correlation_id, path={"audit_id": audit_id})
+    return respond(await runtime.commands.run(
+        context, lambda unit: moderate_audit.handle(command, unit=unit)))
 
 
 @router.get("/moderations", tags=["moderation"])

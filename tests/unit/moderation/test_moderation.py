@@ -8,7 +8,7 @@ from services.moderation.domain import moderation
 from services.moderation.domain.commands import ModerateAudit, QueueAudit
 from services.moderation.domain.moderation import OwnAudit
 from shared.contracts import EventContract
-from shared.domain import NotFound, RuleBroken
+from shared.domain import Forbidden, NotFound, RuleBroken
 from shared.events.common import Grade
 from shared.events.moderation import AuditModerated, AuditQueuedForModeration, GradeChanged
 
@@ -79,8 +79,9 @@ def test_an_auditor_never_moderates_their_own_audit() -> None:
         moderation.moderate(queued(), agree("aud-1"))
 
 
-def test_own_audit_is_a_broken_rule_the_route_answers_with_403() -> None:
-    assert issubclass(OwnAudit, RuleBroken)
+def test_own_audit_is_a_question_of_authority_answered_with_403() -> None:
+    assert issubclass(OwnAudit, Forbidden)
+    assert not issubclass(OwnAudit, RuleBroken)
 
 
 def test_an_audit_is_moderated_only_once() -> None:

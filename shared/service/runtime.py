@@ -131,7 +131,12 @@ class Runtime:
             )
             attach(self.broker, consumer, self.kafka)
             self.consumers.append(consumer)
-        await self.broker.start()
+        try:
+            # Joining consumer groups can stall on a broker that mishandles a departed
+            # member (seen with tansu 0.6); fail loudly so a supervisor restarts us.
+            await asyncio.wait_for(self.broker.start(), timeout=90)
+        except TimeoutError as error:
+            raise RuntimeError("could not join the consumer groups within 90 s") from error
         for job in self.definition.background:
             self._background.append(asyncio.create_task(job(self), name=job.__name__))
         log.info("%s started: schema %s, topic %s, %d consumer(s)", self.definition.name,

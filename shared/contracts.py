@@ -55,6 +55,14 @@ class InvalidPayload(UndecodableEvent):
     pass
 
 
+def describe_validation_error(error: ValidationError) -> str:
+    """Where and why, never the offending values: they may be personal data."""
+    return "; ".join(
+        f"{'.'.join(str(part) for part in item['loc']) or '(root)'}: {item['msg']}"
+        for item in error.errors(include_input=False, include_url=False)
+    )
+
+
 class ContractRegistry:
     def __init__(self) -> None:
         self._contracts: dict[tuple[str, int], type[EventContract]] = {}
@@ -109,4 +117,6 @@ class ContractRegistry:
         try:
             return self._contracts[(type_name, latest)].model_validate(data)
         except ValidationError as error:
-            raise InvalidPayload(f"{type_name} v{schema_version}: {error}") from error
+            raise InvalidPayload(
+                f"{type_name} v{schema_version}: {describe_validation_error(error)}"
+            ) from error

@@ -32,7 +32,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.errors import KafkaError
 from pydantic import ValidationError
 
-from shared.contracts import ContractRegistry, UndecodableEvent
+from shared.contracts import ContractRegistry, UndecodableEvent, describe_validation_error
 from shared.envelope import Envelope
 from shared.messaging.inbox import Handler, take_effect_once
 from shared.postgres.event_store import ConcurrencyError
@@ -53,6 +53,14 @@ TRANSIENT: tuple[type[BaseException], ...] = (
     ConcurrencyError,
     KafkaError,
 )
+
+
+def _safe(error: BaseException) -> str:
+    # A validation error's text quotes the input, which may be personal data: the
+    # dead-letter headers and the log get only locations and reasons.
+    if isinstance(error, ValidationError):
+        return describe_validation_error(error)
+    return str(error)
 
 
 class EventConsumer:
@@ -127,8 +135,8 @@ class EventConsumer:
     async def _dead_letter(self, record: Any, error: BaseException, reason: str) -> None:
         headers = {
             "dlt-reason": reason,
-            "dlt-error": f"{type(error).__name__}: {error}"[:2000],
-            "dlt-traceback": "".join(traceback.format_exception(error))[-4000:],
+            "dlt-error": f"{type(error).__name__}: {_safe(error)}"[:2000],
+            "dlt-traceback": "".join(traceback.format_tb(error.__traceback__))[-4000:],
             "dlt-consumer": self.name,
             "dlt-source-topic": record.topic,
             "dlt-source-partition": str(record.partition),

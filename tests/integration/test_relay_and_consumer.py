@@ -209,3 +209,27 @@ async def test_relay_republishes_when_the_broker_comes_back_empty(
         await assert_each_once_in_stream_order(pool, 4)
     finally:
         broker.stop()
+
+
+@pytest.mark.usefixtures("effects")
+async def test_dead_letter_headers_do_not_repeat_personal_data(
+    pool: asyncpg.Pool, kafka: KafkaSettings, topic: str,
+) -> None:
+    stream = a_stream()
+    envelope = notes(stream, 1, 1)[0]
+    # A child's name where a number belongs: the payload fails validation.
+    bad = envelope.model_copy(update={"payload": {"text": "x", "sequence": "Jane Smith"}})
+    kafka_producer = producer(kafka)
+    await kafka_producer.start()
+    try:
+        await kafka_producer.send_and_wait(topic, bad.canonical_json().encode(),
+                                           key=stream.encode())
+    finally:
+        await kafka_producer.stop()
+    async with running_consumer(pool, [topic], kafka, name=unique("c"),
+                                dead_letter_topic=topic + ".dlt"):
+        dead = await read_topic(kafka, topic + ".dlt", 1)
+    assert len(dead) == 1
+    headers = {key: value.decode() for key, value in dead[0].headers}
+    assert "sequence" in headers["dlt-error"]
+    assert all("Jane Smith" not in value for value in headers.values())

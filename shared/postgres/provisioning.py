@@ -53,18 +53,18 @@ async def provision(
     app_password: str | None = None,
 ) -> ServiceDatabase:
     owner, app = quote_ident(f"{schema}_owner"), quote_ident(f"{schema}_app")
+    s = quote_ident(schema)
+    lock = f"qa-provision:{schema}"
     conn = await asyncpg.connect(admin_dsn)
     try:
-        await conn.execute("SELECT pg_advisory_lock(hashtext('qa-provision-roles'))")
-        try:
-            await _ensure_role(conn, f"{schema}_owner", "NOLOGIN")
-            await _ensure_role(conn, f"{schema}_app", "LOGIN")
-        finally:
-            await conn.execute("SELECT pg_advisory_unlock(hashtext('qa-provision-roles'))")
+        # Two replicas starting together would otherwise race on the catalogue rows the
+        # grants update ("tuple concurrently updated"): provisioning a schema is serial.
+        await conn.execute("SELECT pg_advisory_lock(hashtext($1))", lock)
+        await _ensure_role(conn, f"{schema}_owner", "NOLOGIN")
+        await _ensure_role(conn, f"{schema}_app", "LOGIN")
         if app_password is not None:
             await conn.execute(f"ALTER ROLE {app} PASSWORD {_literal(app_password)}")
         await conn.execute(f"GRANT {owner} TO CURRENT_USER")
-        s = quote_ident(schema)
         await conn.execute(f"CREATE SCHEMA IF NOT EXISTS {s} AUTHORIZATION {owner}")
         await conn.execute(f"SET ROLE {owner}")
         await apply_migrations(conn, schema, migrations)
@@ -77,7 +77,7 @@ async def provision(
         await conn.execute(f"REVOKE UPDATE, DELETE, TRUNCATE ON {s}.schema_migrations FROM {app}")
         await conn.execute("RESET ROLE")
     finally:
-        await conn.close()
+        await conn.close()  # also releases the session's advisory lock
     return ServiceDatabase(schema=schema, app_dsn=app_dsn(admin_dsn, schema, app_password))
 
 

@@ -1,0 +1,102 @@
+"""The authority's calendar: London days across the clock change, months, working days."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta, timezone
+
+import pytest
+
+from shared.clock import LONDON, ManualClock, add_working_days, london_date, month_of
+
+
+@pytest.mark.parametrize(
+    ("instant", "day"),
+    [
+        # GMT in winter: London is UTC.
+        (datetime(2026, 1, 15, 23, 30, tzinfo=UTC), date(2026, 1, 15)),
+        # 2026-03-29 01:00Z the clocks go forward; half an hour before is still GMT.
+        (datetime(2026, 3, 29, 0, 30, tzinfo=UTC), date(2026, 3, 29)),
+        (datetime(2026, 3, 28, 23, 59, tzinfo=UTC), date(2026, 3, 28)),
+        # In BST, late UTC evening is already the next day in London.
+        (datetime(2026, 3, 29, 23, 30, tzinfo=UTC), date(2026, 3, 30)),
+        (datetime(2026, 6, 30, 23, 30, tzinfo=UTC), date(2026, 7, 1)),
+        (datetime(2026, 6, 30, 22, 59, tzinfo=UTC), date(2026, 6, 30)),
+        # 2026-10-25 01:00Z the clocks go back; afterwards London is UTC again.
+        (datetime(2026, 10, 24, 23, 30, tzinfo=UTC), date(2026, 10, 25)),
+        (datetime(2026, 10, 25, 23, 30, tzinfo=UTC), date(2026, 10, 25)),
+        # Any aware zone is converted, not just UTC.
+        (datetime(2026, 7, 1, 8, 0, tzinfo=timezone(timedelta(hours=10))), date(2026, 6, 30)),
+    ],
+)
+def test_london_date_is_the_day_on_the_calendar_in_london(instant: datetime, day: date) -> None:
+    assert london_date(instant) == day
+
+
+@pytest.mark.parametrize(
+    ("instant", "month"),
+    [
+        (datetime(2026, 6, 30, 23, 30, tzinfo=UTC), "2026-07"),
+        (datetime(2026, 6, 30, 22, 30, tzinfo=UTC), "2026-06"),
+        (datetime(2025, 12, 31, 23, 30, tzinfo=UTC), "2025-12"),  # GMT: no rollover
+        (datetime(2026, 1, 1, 0, 0, tzinfo=LONDON), "2026-01"),
+        (datetime(2026, 9, 30, 23, 0, tzinfo=UTC), "2026-10"),
+    ],
+)
+def test_month_of_is_the_reporting_month_in_london(instant: datetime, month: str) -> None:
+    assert month_of(instant) == month
+
+
+def test_naive_datetimes_are_refused() -> None:
+    naive = datetime(2026, 6, 30, 23, 30)  # noqa: DTZ001 - the point of the test
+    with pytest.raises(ValueError, match="naive"):
+        london_date(naive)
+    with pytest.raises(ValueError, match="naive"):
+        month_of(naive)
+
+
+@pytest.mark.parametrize(
+    ("start", "count", "expected"),
+    [
+        (date(2026, 3, 27), 1, date(2026, 3, 30)),  # Friday + 1 = Monday
+        (date(2026, 3, 27), 0, date(2026, 3, 27)),
+        (date(2026, 3, 23), 1, date(2026, 3, 24)),  # Monday + 1 = Tuesday
+        (date(2026, 3, 23), 5, date(2026, 3, 30)),  # a full working week
+        (date(2026, 3, 26), 3, date(2026, 3, 31)),  # Thursday + 3 = next Tuesday
+        (date(2026, 3, 28), 1, date(2026, 3, 30)),  # Saturday + 1 = Monday
+        (date(2026, 3, 29), 1, date(2026, 3, 30)),  # Sunday + 1 = Monday
+        (date(2026, 3, 2), 10, date(2026, 3, 16)),  # two working weeks
+    ],
+)
+def test_add_working_days_skips_weekends(start: date, count: int, expected: date) -> None:
+    result = add_working_days(start, count)
+    assert result == expected
+    assert count == 0 or result.weekday() < 5
+
+
+def test_manual_clock_tells_the_time_it_was_given_and_moves_by_hand() -> None:
+    start = datetime(2026, 3, 29, 0, 30, tzinfo=UTC)
+    clock = ManualClock(start)
+    assert clock.now() == start
+
+    clock.advance(timedelta(hours=1))
+    assert clock.now() == start + timedelta(hours=1)
+    assert london_date(clock.now()) == date(2026, 3, 29)
+
+    later = datetime(2026, 7, 1, 9, 0, tzinfo=LONDON)
+    clock.set(later)
+    assert clock.now() == later
+    clock.advance(timedelta(days=1))
+    assert clock.now() == later + timedelta(days=1)
+    assert clock.now().tzinfo is not None
+
+
+def test_manual_clock_refuses_naive_instants_and_keeps_its_time() -> None:
+    naive = datetime(2026, 3, 29, 0, 30)  # noqa: DTZ001 - the point of the test
+    with pytest.raises(ValueError, match="timezone-aware"):
+        ManualClock(naive)
+
+    start = datetime(2026, 3, 29, 0, 30, tzinfo=UTC)
+    clock = ManualClock(start)
+    with pytest.raises(ValueError, match="timezone-aware"):
+        clock.set(naive)
+    assert clock.now() == start

@@ -16,6 +16,9 @@ class KafkaSettings(BaseSettings):
     topic_partitions: int = Field(default=3, ge=1)
     topic_prefix: str = "qa"
     session_timeout_ms: int = 6000
+    # How long a fetch may wait for data. Kafka answers as soon as data arrives; the
+    # bundled tansu broker holds a fetch for the whole wait, so this bounds its latency.
+    fetch_max_wait_ms: int = 20
     heartbeat_interval_ms: int = 1000
 
 

@@ -41,6 +41,7 @@ def attach(broker: KafkaBroker, consumer: EventConsumer, settings: KafkaSettings
         ack_policy=AckPolicy.MANUAL,
         auto_offset_reset="earliest",
         session_timeout_ms=settings.session_timeout_ms,
+        fetch_max_wait_ms=settings.fetch_max_wait_ms,
         heartbeat_interval_ms=settings.heartbeat_interval_ms,
         max_poll_interval_ms=60_000,
         rebalance_timeout_ms=10_000,

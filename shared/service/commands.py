@@ -7,8 +7,10 @@ on under us (ConcurrencyError) makes the whole command run again on fresh histor
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
+import random
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -115,6 +117,8 @@ class CommandRunner:
             except (ConcurrencyError, asyncpg.UniqueViolationError):
                 if attempt == self._attempts:
                     raise
+                # Jitter, so writers that collided do not collide again in step.
+                await asyncio.sleep(random.uniform(0, 0.005 * 2**attempt))
         raise AssertionError("unreachable")
 
     async def _run_once(self, context: CommandContext, use_case: UseCase) -> Answer:

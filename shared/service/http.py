@@ -17,6 +17,7 @@ from pydantic import BaseModel
 
 from shared.actor import Person
 from shared.domain import Forbidden, NotFound, RuleBroken
+from shared.postgres.event_store import ConcurrencyError
 from shared.service.commands import Answer, CommandContext, IdempotencyConflict
 
 _IDENT = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$"
@@ -79,6 +80,12 @@ def install_error_handlers(app: FastAPI) -> None:
     async def forbidden(_: Request, error: Exception) -> JSONResponse:
         return JSONResponse(status_code=403, content={"detail": str(error)})
 
+    async def busy(_: Request, error: Exception) -> JSONResponse:
+        return JSONResponse(status_code=409, headers={"Retry-After": "1"}, content={
+            "detail": "the record changed while this command was being decided, and kept "
+            "changing; nothing was recorded: send the command again"})
+
+    app.add_exception_handler(ConcurrencyError, busy)
     app.add_exception_handler(RuleBroken, rule_broken)
     app.add_exception_handler(Forbidden, forbidden)
     app.add_exception_handler(NotFound, not_found)

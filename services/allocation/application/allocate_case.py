@@ -2,18 +2,26 @@ from __future__ import annotations
 
 from services.allocation.domain import cycle, directory
 from services.allocation.domain.commands import AllocateCase
-from services.allocation.domain.streams import auditor_stream, case_stream, cycle_id, cycle_stream
+from services.allocation.domain.streams import (
+    allocation_stream,
+    auditor_stream,
+    case_stream,
+    cycle_id,
+    cycle_stream,
+)
 from shared.service.commands import Answer, UnitOfWork
 
 
 async def handle(command: AllocateCase, *, month: str, unit: UnitOfWork) -> Answer:
     meta = unit.metadata
-    stream = cycle_stream(cycle_id(meta.tenant, meta.service_area, month))
+    cycle_of_month = cycle_id(meta.tenant, meta.service_area, month)
+    _, cycle_history = await unit.history(cycle_stream(cycle_of_month))
+    stream = allocation_stream(cycle_of_month, command.case_id)
     version, history = await unit.history(stream)
     _, case_history = await unit.history(case_stream(command.case_id))
     _, auditor_history = await unit.history(auditor_stream(meta.tenant, command.auditor_id))
     events = cycle.allocate_case(
-        history, command,
+        cycle_history, history, command,
         directory.registered_case(case_history),
         directory.registered_auditor(auditor_history),
     )

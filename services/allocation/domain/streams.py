@@ -15,6 +15,11 @@ def cycle_stream(cycle: uuid.UUID) -> str:
     return stream_id("cycle", cycle)
 
 
+def allocation_stream(cycle: uuid.UUID, case_id: uuid.UUID) -> str:
+    """One stream per case per cycle."""
+    return stream_id("allocation", derived_id("allocation", str(cycle), str(case_id)))
+
+
 def case_stream(case_id: uuid.UUID) -> str:
     return stream_id("case", case_id)
 

@@ -77,7 +77,7 @@ def test_an_allocation_carries_case_and_auditor_facts_and_the_cycles_month() -> 
     case, auditor = a_case(team="east-1"), an_auditor(team="west-2")
     command = allocate(case, auditor)
 
-    events = cycle.allocate_case(opened(open_cmd), command, case, auditor)
+    events = cycle.allocate_case(opened(open_cmd), [], command, case, auditor)
 
     assert events == [
         CaseAllocated(
@@ -99,7 +99,7 @@ def test_month_and_deadline_come_from_the_cycle_that_was_opened() -> None:
     open_cmd = open_command(month="2026-11", deadline=date(2026, 12, 4))
     case, auditor = a_case(), an_auditor()
 
-    [event] = cycle.allocate_case(opened(open_cmd), allocate(case, auditor), case, auditor)
+    [event] = cycle.allocate_case(opened(open_cmd), [], allocate(case, auditor), case, auditor)
 
     assert isinstance(event, CaseAllocated)
     assert (event.cycle_id, event.month, event.return_deadline) == (
@@ -111,7 +111,7 @@ def test_an_auditor_of_the_cases_own_team_is_refused_and_told_why() -> None:
     case, auditor = a_case(team="east-1"), an_auditor(team="east-1", auditor_id="staff-0099")
 
     with pytest.raises(RuleBroken) as refused:
-        cycle.allocate_case(opened(), allocate(case, auditor), case, auditor)
+        cycle.allocate_case(opened(), [], allocate(case, auditor), case, auditor)
 
     message = str(refused.value)
     assert "staff-0099" in message
@@ -120,26 +120,20 @@ def test_an_auditor_of_the_cases_own_team_is_refused_and_told_why() -> None:
 
 
 def test_the_same_case_is_not_allocated_twice_in_one_cycle() -> None:
-    history = opened()
     case = a_case()
-    first = cycle.allocate_case(history, allocate(case, an_auditor()), case, an_auditor())
-    history = [*history, *first]
+    first = cycle.allocate_case(opened(), [], allocate(case, an_auditor()), case, an_auditor())
     other_auditor = an_auditor(team="north-3", auditor_id="staff-0077")
 
     with pytest.raises(RuleBroken, match="already allocated"):
-        cycle.allocate_case(history, allocate(case, other_auditor), case, other_auditor)
+        cycle.allocate_case(opened(), first, allocate(case, other_auditor), case, other_auditor)
 
 
-def test_another_case_can_still_be_allocated_in_the_same_cycle() -> None:
-    history = opened()
+def test_another_case_has_a_fresh_allocation_stream_in_the_same_cycle() -> None:
     first_case, second_case, auditor = a_case(), a_case(), an_auditor()
-    history = [
-        *history,
-        *cycle.allocate_case(history, allocate(first_case, auditor), first_case, auditor),
-    ]
+    cycle.allocate_case(opened(), [], allocate(first_case, auditor), first_case, auditor)
 
     [event] = cycle.allocate_case(
-        history, allocate(second_case, auditor), second_case, auditor
+        opened(), [], allocate(second_case, auditor), second_case, auditor
     )
 
     assert isinstance(event, CaseAllocated)
@@ -149,7 +143,7 @@ def test_another_case_can_still_be_allocated_in_the_same_cycle() -> None:
 def test_allocating_without_an_opened_cycle_is_not_found() -> None:
     case, auditor = a_case(), an_auditor()
     with pytest.raises(NotFound, match="no cycle is open"):
-        cycle.allocate_case([], allocate(case, auditor), case, auditor)
+        cycle.allocate_case([], [], allocate(case, auditor), case, auditor)
 
 
 # --- the directory ---------------------------------------------------------------------

@@ -42,7 +42,6 @@ import contextlib
 import json
 import math
 import shutil
-import socket
 import tempfile
 import time
 import uuid
@@ -59,7 +58,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from bench.run import PAYLOAD, percentile
 from deploy.processes import SERVICES, ServiceProcess, service_processes
 from shared.clock import SystemClock, london_date
-from shared.infra.ports import free_port
+from shared.infra.ports import free_port_block
 from shared.messaging.kafka import ensure_topics, producer
 from shared.postgres.migrator import quote_ident
 from shared.postgres.provisioning import drop_schema
@@ -88,21 +87,6 @@ class Platform:
     kafka: KafkaSettings  # with this run's topic prefix
 
 
-def _free_block(size: int) -> int:
-    """A first port such that it and the `size - 1` after it are free."""
-    while True:
-        first = free_port()
-        if all(_port_free(first + i) for i in range(1, size)):
-            return first
-
-
-def _port_free(port: int) -> bool:
-    with socket.socket() as sock:
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-        return True
 
 
 @contextlib.contextmanager
@@ -123,7 +107,7 @@ def running_platform(dsn: str, kafka: KafkaSettings, *,
     }
     schemas = {name: f"{prefix}_{name}" for name in SERVICES}
     processes: list[ServiceProcess] = service_processes(
-        env, _free_block(len(SERVICES)), folder / "logs",
+        env, free_port_block(len(SERVICES)), folder / "logs",
         per_service_env={name: {"DB_SCHEMA": schema} for name, schema in schemas.items()},
     )
     failed = True

@@ -46,6 +46,14 @@ async def record_effect(delivery: Delivery) -> None:
     )
 
 
+async def effects_count(pool: asyncpg.Pool) -> int:
+    return int(await pool.fetchval("SELECT count(*) FROM effects"))
+
+
+async def has_effects(pool: asyncpg.Pool, expected: int) -> bool:
+    return await effects_count(pool) >= expected
+
+
 @contextlib.asynccontextmanager
 async def running_relay(
     store: EventStore, db: ServiceDatabase, topic: str, kafka: KafkaSettings

@@ -14,7 +14,7 @@ import pytest
 
 from cli.client import QaClient
 from deploy.processes import SERVICES, ServiceProcess, service_processes
-from shared.infra.ports import free_port
+from shared.infra.ports import free_port_block
 from shared.postgres.provisioning import drop_schema
 from shared.settings import KafkaSettings
 
@@ -38,24 +38,6 @@ class Platform:
         self.clock_offset_file.write_text(str(days * 86400))
 
 
-def _free_block() -> int:
-    while True:
-        first = free_port()
-        if all(_port_free(first + i) for i in range(1, len(SERVICES))):
-            return first
-
-
-def _port_free(port: int) -> bool:
-    import socket
-
-    with socket.socket() as sock:
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-        return True
-
-
 @pytest.fixture(scope="module")
 def platform(postgres_dsn: str, kafka: KafkaSettings,
              tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
@@ -74,7 +56,7 @@ def platform(postgres_dsn: str, kafka: KafkaSettings,
     }
     schemas = {name: f"e2e{run}_{name}" for name in SERVICES}
     processes = service_processes(
-        env, _free_block(), folder / "logs",
+        env, free_port_block(len(SERVICES)), folder / "logs",
         per_service_env={name: {"DB_SCHEMA": schema} for name, schema in schemas.items()},
     )
     try:

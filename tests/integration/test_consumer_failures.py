@@ -17,19 +17,15 @@ from shared.settings import KafkaSettings
 from tests.conftest import unique
 from tests.integration.test_relay_and_consumer import assert_each_once_in_stream_order
 from tests.messaging_support import (
-    create_effects_table,
+    effects_count,
     eventually,
+    has_effects,
     read_topic,
     record_effect,
     running_consumer,
     running_relay,
 )
 from tests.support import a_stream, notes
-
-
-@pytest.fixture
-async def effects(postgres_dsn: str, service_db: ServiceDatabase) -> None:
-    await create_effects_table(postgres_dsn, service_db)
 
 
 def start_worker(
@@ -49,10 +45,6 @@ def start_worker(
     return process
 
 
-async def effects_count(pool: asyncpg.Pool) -> int:
-    return int(await pool.fetchval("SELECT count(*) FROM effects"))
-
-
 @pytest.mark.usefixtures("effects")
 async def test_consumer_killed_mid_batch_and_restarted_loses_nothing(
     store: EventStore, pool: asyncpg.Pool, service_db: ServiceDatabase, kafka: KafkaSettings,
@@ -65,7 +57,7 @@ async def test_consumer_killed_mid_batch_and_restarted_loses_nothing(
     group = unique("killed")
     async with running_relay(store, service_db, topic, kafka):
         first = await asyncio.to_thread(start_worker, service_db, topic, kafka, group)
-        await eventually(lambda: _at_least(pool, 40))
+        await eventually(lambda: has_effects(pool, 40))
         first.send_signal(signal.SIGKILL)
         first.wait()
         killed_at = await effects_count(pool)
@@ -74,7 +66,7 @@ async def test_consumer_killed_mid_batch_and_restarted_loses_nothing(
         restarted_at = time.monotonic()
         second = await asyncio.to_thread(start_worker, service_db, topic, kafka, group)
         try:
-            await eventually(lambda: _at_least(pool, total), timeout=60)
+            await eventually(lambda: has_effects(pool, total), timeout=60)
             recovery = time.monotonic() - restarted_at
         finally:
             second.send_signal(signal.SIGTERM)
@@ -83,10 +75,6 @@ async def test_consumer_killed_mid_batch_and_restarted_loses_nothing(
     # The dead member's partitions are handed on after the session timeout (6 s here),
     # plus the time to process what was left: seconds, not tens of seconds.
     assert recovery < 30
-
-
-async def _at_least(pool: asyncpg.Pool, n: int) -> bool:
-    return await effects_count(pool) >= n
 
 
 @pytest.mark.usefixtures("effects")
@@ -110,7 +98,7 @@ async def test_database_connection_lost_mid_event_is_retried_not_dead_lettered(
         running_consumer(pool, [topic], kafka, name=unique("c"),
                          dead_letter_topic=topic + ".dlt", handler=flaky),
     ):
-        await eventually(lambda: _at_least(pool, 3))
+        await eventually(lambda: has_effects(pool, 3))
     assert failures["left"] == 0
     assert await read_topic(kafka, topic + ".dlt", 1, timeout=1) == []
     await assert_each_once_in_stream_order(pool, 3)
@@ -135,7 +123,7 @@ async def test_a_handler_that_always_fails_is_dead_lettered_after_bounded_retrie
         running_consumer(pool, [topic], kafka, name=unique("c"),
                          dead_letter_topic=topic + ".dlt", handler=picky),
     ):
-        await eventually(lambda: _at_least(pool, 1))
+        await eventually(lambda: has_effects(pool, 1))
         dead = await read_topic(kafka, topic + ".dlt", 1)
     assert len(dead) == 1
     assert dict(dead[0].headers)["dlt-reason"] == b"handler-failed"

@@ -14,22 +14,13 @@ from shared.postgres.provisioning import ServiceDatabase
 from shared.settings import KafkaSettings
 from tests.conftest import unique
 from tests.messaging_support import (
-    create_effects_table,
     eventually,
+    has_effects,
     read_topic,
     running_consumer,
     running_relay,
 )
 from tests.support import a_stream, notes
-
-
-@pytest.fixture
-async def effects(postgres_dsn: str, service_db: ServiceDatabase) -> None:
-    await create_effects_table(postgres_dsn, service_db)
-
-
-async def count(pool: asyncpg.Pool, sql: str = "SELECT count(*) FROM effects") -> int:
-    return int(await pool.fetchval(sql))
 
 
 async def assert_each_once_in_stream_order(pool: asyncpg.Pool, expected: int) -> None:
@@ -75,7 +66,7 @@ async def test_concurrent_writers_every_event_takes_effect_once_in_stream_order(
             await asyncio.sleep(0.3)  # the relay has published everything it may by now
             await tx.commit()
         total = 24 * 5 + 1
-        await eventually(lambda: _has(pool, total))
+        await eventually(lambda: has_effects(pool, total))
         await asyncio.sleep(0.5)  # nothing more, nothing doubled, arrives later
         await assert_each_once_in_stream_order(pool, total)
         slow_positions = await pool.fetchval(
@@ -85,10 +76,6 @@ async def test_concurrent_writers_every_event_takes_effect_once_in_stream_order(
             "SELECT count(*) FROM events WHERE global_position > $1", slow_positions
         )
         assert later > 0, "the slow transaction did hold a lower position than later commits"
-
-
-async def _has(pool: asyncpg.Pool, expected: int) -> bool:
-    return await count(pool) >= expected
 
 
 @pytest.mark.usefixtures("effects")
@@ -103,7 +90,7 @@ async def test_a_redelivered_event_takes_effect_once(
         running_relay(store, service_db, topic, kafka) as relay,
         running_consumer(pool, [topic], kafka, name=name, dead_letter_topic=topic + ".dlt"),
     ):
-        await eventually(lambda: _has(pool, 3))
+        await eventually(lambda: has_effects(pool, 3))
         await relay.republish_from()  # every event goes out a second time
         await eventually(lambda: _published_twice(kafka, topic, 6))
         await asyncio.sleep(1.0)
@@ -145,7 +132,7 @@ async def test_poison_goes_to_dead_letter_and_later_messages_are_processed(
         await kafka_producer.stop()
 
     async with running_consumer(pool, [topic], kafka, name=unique("c"), dead_letter_topic=dlt):
-        await eventually(lambda: _has(pool, 2))
+        await eventually(lambda: has_effects(pool, 2))
     dead = await read_topic(kafka, dlt, 3)
     assert len(dead) == 3
     reasons = [dict(record.headers)["dlt-error"].decode() for record in dead]
@@ -205,7 +192,7 @@ async def test_relay_republishes_when_the_broker_comes_back_empty(
             running_consumer(pool, [topic], kafka, name=unique("c"),
                              dead_letter_topic=topic + ".dlt"),
         ):
-            await eventually(lambda: _has(pool, 4))
+            await eventually(lambda: has_effects(pool, 4))
         await assert_each_once_in_stream_order(pool, 4)
     finally:
         broker.stop()

@@ -36,7 +36,7 @@ def ensure_environment() -> None:
         return
     print("Installing the platform and its test tools (first run takes a minute or two) ...",
           flush=True)
-    quiet = ["-q"] if os.environ.get("CI") else []
+    quiet = [] if os.environ.get("QA_VERBOSE_INSTALL") else ["-q"]
     subprocess.run([str(PYTHON), "-m", "pip", "install", *quiet, "--upgrade", "pip"],
                    check=True)
     subprocess.run([str(PYTHON), "-m", "pip", "install", *quiet, "-e", f"{ROOT}[dev]"],

@@ -44,4 +44,9 @@ class CaseAllocated(EventContract):
     auditor_team: Team
 
 
-CONTRACTS = [AuditCycleOpened, CaseRegistered, AuditorRegistered, CaseAllocated]
+CONTRACTS: list[type[EventContract]] = [
+    AuditCycleOpened,
+    CaseRegistered,
+    AuditorRegistered,
+    CaseAllocated,
+]

@@ -65,4 +65,9 @@ class ChildOfConcernRaised(EventContract):
     reason: Annotated[str, PersonalData(), Field(min_length=1, max_length=2000)]
 
 
-CONTRACTS = [AuditAssigned, AuditSubmitted, ActionRaised, ChildOfConcernRaised]
+CONTRACTS: list[type[EventContract]] = [
+    AuditAssigned,
+    AuditSubmitted,
+    ActionRaised,
+    ChildOfConcernRaised,
+]

@@ -38,4 +38,4 @@ class GradeChanged(EventContract):
     rationale: Annotated[str, Field(min_length=1, max_length=4000)]
 
 
-CONTRACTS = [AuditQueuedForModeration, AuditModerated, GradeChanged]
+CONTRACTS: list[type[EventContract]] = [AuditQueuedForModeration, AuditModerated, GradeChanged]

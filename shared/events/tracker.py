@@ -41,4 +41,8 @@ class ActionOverdue(EventContract):
     detected_on: date
 
 
-CONTRACTS = [ActionTrackingStarted, ChildOfConcernTrackingStarted, ActionOverdue]
+CONTRACTS: list[type[EventContract]] = [
+    ActionTrackingStarted,
+    ChildOfConcernTrackingStarted,
+    ActionOverdue,
+]

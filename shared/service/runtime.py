@@ -18,6 +18,7 @@ from faststream.specification import AsyncAPI
 
 from shared.actor import SystemProcess
 from shared.clock import Clock, OffsetClock, SystemClock
+from shared.contracts import EventContract
 from shared.envelope import EventMetadata
 from shared.events import REGISTRY
 from shared.logging import configure_logging
@@ -58,6 +59,8 @@ class ServiceDefinition:
     routers: list[APIRouter] = field(default_factory=list)
     projector: Projector = _no_projection
     subscriptions: Callable[[Runtime], list[Subscription]] = lambda _: []
+    # The contracts this service publishes on its topic (for its AsyncAPI document).
+    publishes: list[type[EventContract]] = field(default_factory=list)
     # Long-running jobs (e.g. the tracker's overdue scan), started after the service.
     background: list[Callable[[Runtime], Coroutine[Any, Any, None]]] = field(default_factory=list)
     description: str = ""
@@ -117,6 +120,12 @@ class Runtime:
             poll_interval=self.settings.relay_poll_interval,
         )
         self._relay_task = asyncio.create_task(self.relay.run(), name="outbox-relay")
+        # Documents the topic in the AsyncAPI schema; the relay, not FastStream, publishes.
+        self.broker.publisher(
+            self.topic, title=f"{self.definition.name} events",
+            description="Published by the outbox relay, keyed by stream id: "
+            + ", ".join(c.type_name for c in self.definition.publishes),
+        )
         subscriptions = self.definition.subscriptions(self)
         topics = [self.topic_of(source) for s in subscriptions for source in s.sources]
         if topics:

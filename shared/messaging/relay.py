@@ -28,6 +28,10 @@ from shared.settings import KafkaSettings
 
 log = logging.getLogger(__name__)
 
+_FIRST_BACKOFF = 0.005
+_MAX_HORIZON_WAIT = 0.05
+_BUSY_BATCH = 20  # a batch this large means writers are ahead of us
+
 
 @dataclass(frozen=True)
 class RelayCheckpoint:
@@ -129,7 +133,8 @@ class OutboxRelay:
             await self._recover_lost_broker_data()
             checkpoint = await self.checkpoint()
             point, published = checkpoint.point, checkpoint.published
-            idle_backoff = 0.001
+            backoff = _FIRST_BACKOFF
+            waiting = await self._set_waiting(True)
             while not listener.is_closed():
                 self._wake.clear()
                 if self._reload.is_set():
@@ -142,17 +147,37 @@ class OutboxRelay:
                     point = CommitPoint(batch[-1].tx_id, batch[-1].global_position)
                     published += len(batch)
                     await self._save(point, published)
-                    idle_backoff = 0.001
+                    backoff = _FIRST_BACKOFF
+                    if waiting and len(batch) >= _BUSY_BATCH:
+                        # A backlog: we will be back for more at once, so spare the
+                        # writers their NOTIFY until we run dry.
+                        waiting = await self._set_waiting(False)
                     continue
                 if await self._has_uncommitted_successors(point):
                     # Rows exist past the horizon: an older transaction is still open.
-                    await asyncio.sleep(idle_backoff)
-                    idle_backoff = min(idle_backoff * 2, 0.05)
+                    await asyncio.sleep(backoff)
+                    backoff = min(backoff * 2, _MAX_HORIZON_WAIT)
                     continue
+                if not waiting:
+                    # Ask for NOTIFY, then look once more before sleeping: a writer
+                    # that saw the flag down may have committed just before it went up.
+                    waiting = await self._set_waiting(True)
+                    continue
+                # A writer that saw the flag down and commits after our last look sends
+                # no NOTIFY; a short first timeout, doubling while idle, bounds its wait.
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), timeout=self._poll_interval)
+                    await asyncio.wait_for(self._wake.wait(), timeout=backoff)
+                backoff = min(backoff * 2, self._poll_interval)
         finally:
             await kafka.stop()
+
+    async def _set_waiting(self, waiting: bool) -> bool:
+        await self._store.pool.execute(
+            """INSERT INTO relay_wake (relay, waiting) VALUES ($1, $2)
+               ON CONFLICT (relay) DO UPDATE SET waiting = EXCLUDED.waiting""",
+            self._name, waiting,
+        )
+        return waiting
 
     async def _has_uncommitted_successors(self, point: CommitPoint) -> bool:
         return bool(

@@ -220,3 +220,27 @@ async def test_dead_letter_headers_do_not_repeat_personal_data(
     headers = {key: value.decode() for key, value in dead[0].headers}
     assert "sequence" in headers["dlt-error"]
     assert all("Jane Smith" not in value for value in headers.values())
+
+
+async def test_an_idle_relay_is_woken_by_notify_not_by_its_poll(
+    store: EventStore, pool: asyncpg.Pool, service_db: ServiceDatabase, kafka: KafkaSettings,
+    topic: str,
+) -> None:
+    from shared.messaging.relay import OutboxRelay
+
+    # A poll interval far longer than the wait below: only NOTIFY can explain a fast hand-over.
+    relay = OutboxRelay(store, service_db.app_dsn, service_db.schema, topic, kafka,
+                        poll_interval=30)
+    task = asyncio.create_task(relay.run())
+    try:
+        await asyncio.wait_for(relay.active.wait(), 30)
+        backlog = a_stream()
+        await store.append(backlog, 0, notes(backlog, 1, 200))  # turns NOTIFY off a while
+        await eventually(lambda: _published_twice(kafka, topic, 200))
+        await asyncio.sleep(6)  # idle: the relay's own timeouts have grown past this test's
+        assert await pool.fetchval("SELECT waiting FROM relay_wake") is True
+        late = a_stream()
+        await store.append(late, 0, notes(late, 1, 1))
+        await eventually(lambda: _published_twice(kafka, topic, 201), timeout=2)
+    finally:
+        task.cancel()

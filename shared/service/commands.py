@@ -126,6 +126,10 @@ class CommandRunner:
             conn = cast(asyncpg.Connection, proxy)  # the proxy forwards every method
             key = context.idempotency_key
             if key is not None:
+                # Serialise requests carrying the same key: the second waits for the first
+                # to commit and then answers as it did, instead of deciding afresh.
+                await conn.execute("SELECT pg_advisory_xact_lock(hashtext($1))",
+                                   f"idempotency:{key}")
                 previous = await conn.fetchrow(
                     "SELECT request_hash, status_code, response FROM idempotency_keys "
                     "WHERE idempotency_key = $1",

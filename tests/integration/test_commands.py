@@ -10,6 +10,7 @@ import asyncpg
 import pytest
 
 from shared.contracts import EventContract
+from shared.domain import RuleBroken
 from shared.envelope import Envelope
 from shared.postgres.event_store import EventStore
 from shared.postgres.provisioning import ServiceDatabase
@@ -292,3 +293,35 @@ async def test_concurrent_runs_with_one_key_and_different_requests_one_is_refuse
     assert sum(isinstance(r, IdempotencyConflict) for r in results) == 1
     assert len(await event_rows(pool)) == 1
     assert len(await key_rows(pool)) == 1
+
+
+async def test_a_retry_racing_the_first_attempt_gets_the_first_answer_not_a_refusal(
+    runner: CommandRunner, pool: asyncpg.Pool
+) -> None:
+    """A client that times out and retries at once must not be told "already done"."""
+    stream = a_stream()
+
+    def submit_once(think_first: float) -> Callable[[UnitOfWork], Awaitable[Answer]]:
+        async def use_case(unit: UnitOfWork) -> Answer:
+            # The retry looks at the key before the first attempt commits, and at the
+            # history after it has: deciding afresh would refuse it.
+            await asyncio.sleep(think_first)
+            version, history = await unit.history(stream)
+            if history:
+                raise RuleBroken("already submitted")
+            await asyncio.sleep(0.1)
+            [envelope] = await unit.record(stream, version, [NoteRecorded(text="once")])
+            return Answer(201, {"event_id": str(envelope.event_id)})
+
+        return use_case
+
+    request = {"text": "once"}
+    first, retry = await asyncio.gather(
+        runner.run(context("key-g", request), submit_once(0.0)),
+        runner.run(context("key-g", request), submit_once(0.3)),
+        return_exceptions=True,
+    )
+
+    assert isinstance(first, Answer)
+    assert retry == first
+    assert len(await event_rows(pool)) == 1

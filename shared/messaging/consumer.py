@@ -9,11 +9,14 @@ not taken effect; a crash between the two commits only causes a redelivery, whic
 inbox turns into a no-op.
 
 Failures. Infrastructure trouble (database or broker unreachable, serialisation
-conflicts) is retried with capped exponential backoff for as long as it takes and never
-dead-lettered. A message that cannot be decoded (malformed JSON, an envelope that fails
-validation, a type or version no contract knows) is published to the consumer's
-dead-letter topic with the error in its headers, and consumption carries on. Any other
-error in a handler is retried a few times, then dead-lettered. A dead-lettered event
+conflicts, timeouts, a read-only database after failover, missing grants or tables while
+a deployment is half done: see `is_transient`) is retried with capped exponential
+backoff for as long as it takes and never dead-lettered. A message that cannot be
+decoded (malformed JSON, an envelope that fails validation, a type or version no
+contract knows, an upcaster that cannot cope) or that belongs to another tenant is
+published to the consumer's dead-letter topic with the error in its headers, and
+consumption carries on. Any other error in a handler is tried three times, then
+dead-lettered. A dead-lettered event
 means later events of the same stream are applied without it: read models may be
 incomplete for that stream until the event is repaired and replayed from the
 dead-letter topic, and the log names the stream and event when it happens.
@@ -32,35 +35,48 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.errors import KafkaError
 from pydantic import ValidationError
 
-from shared.contracts import ContractRegistry, UndecodableEvent, describe_validation_error
+from shared.contracts import ContractRegistry, describe_validation_error
 from shared.envelope import Envelope
 from shared.messaging.inbox import Handler, take_effect_once
 from shared.postgres.event_store import ConcurrencyError
 
 log = logging.getLogger(__name__)
 
-TRANSIENT: tuple[type[BaseException], ...] = (
+_TRANSIENT_TYPES: tuple[type[BaseException], ...] = (
     OSError,
     TimeoutError,
-    ConnectionError,
-    asyncpg.PostgresConnectionError,
     asyncpg.InterfaceError,
-    asyncpg.CannotConnectNowError,
-    asyncpg.TooManyConnectionsError,
-    asyncpg.SerializationError,
-    asyncpg.DeadlockDetectedError,
-    asyncpg.AdminShutdownError,
     ConcurrencyError,
     KafkaError,
 )
+# SQLSTATE classes that say "the database cannot do this now", not "this event is bad":
+# connection (08), transaction rollback (40), resources (53), object state / locks (55),
+# operator intervention incl. statement timeout (57), system (58).
+_TRANSIENT_SQLSTATE_CLASSES = frozenset({"08", "40", "53", "55", "57", "58"})
+# A read-only standby after failover, or a deployment whose grants or schema are not in
+# place yet: wait for the operator rather than dead-letter every message.
+_TRANSIENT_SQLSTATES = frozenset({"25006", "42501", "42P01", "42703", "42883", "3D000", "3F000"})
 
 
-def _safe(error: BaseException) -> str:
-    # A validation error's text quotes the input, which may be personal data: the
-    # dead-letter headers and the log get only locations and reasons.
+def is_transient(error: BaseException) -> bool:
+    if isinstance(error, _TRANSIENT_TYPES):
+        return True
+    if isinstance(error, asyncpg.PostgresError):
+        state = str(getattr(error, "sqlstate", "") or "")
+        return state[:2] in _TRANSIENT_SQLSTATE_CLASSES or state in _TRANSIENT_SQLSTATES
+    return False
+
+
+def describe(error: BaseException) -> str:
+    """Type and reason, without the values involved: those may be personal data.
+    (PostgreSQL messages can quote input, e.g. 'invalid input syntax ... "CH-0042"'.)"""
     if isinstance(error, ValidationError):
-        return describe_validation_error(error)
-    return str(error)
+        return f"ValidationError: {describe_validation_error(error)}"
+    if isinstance(error, asyncpg.PostgresError):
+        constraint = getattr(error, "constraint_name", None)
+        where = f" on {constraint}" if constraint else ""
+        return f"{type(error).__name__} (SQLSTATE {getattr(error, 'sqlstate', '?')}){where}"
+    return f"{type(error).__name__}: {error}"
 
 
 class EventConsumer:
@@ -77,6 +93,7 @@ class EventConsumer:
         *,
         handler_attempts: int = 3,
         max_backoff: float = 5.0,
+        tenant: str | None = None,
     ) -> None:
         self.name = name
         self.topics = topics
@@ -86,9 +103,12 @@ class EventConsumer:
         self.dead_letter_topic = dead_letter_topic
         self.handler_attempts = handler_attempts
         self.max_backoff = max_backoff
+        self.tenant = tenant
         self.publish: Any = None  # set by `attach`: async (value, topic, key, headers) -> None
 
     async def deliver(self, record: Any, kafka_consumer: AIOKafkaConsumer) -> None:
+        # Nothing may escape: under manual acknowledgement FastStream would log it and
+        # move on, and the next record's commit would skip this one for good.
         await self._handle(record)
         await self._commit(record, kafka_consumer)
 
@@ -98,8 +118,13 @@ class EventConsumer:
             event = self.registry.decode(
                 envelope.event_type, envelope.schema_version, envelope.payload
             )
-        except (ValidationError, UndecodableEvent, ValueError) as error:
+        except Exception as error:  # malformed, unknown, or an upcaster that cannot cope
             await self._dead_letter(record, error, "undecodable")
+            return
+        if self.tenant is not None and envelope.tenant != self.tenant:
+            # One deployment serves one tenant: another's event here is misrouted.
+            await self._dead_letter(
+                record, ValueError(f"event of tenant {envelope.tenant}"), "foreign-tenant")
             return
         handler = self.handlers.get(envelope.event_type)
         if handler is None:
@@ -108,12 +133,16 @@ class EventConsumer:
         while True:
             try:
                 applied = await take_effect_once(self.pool, self.name, envelope, event, handler)
-            except TRANSIENT as error:
-                log.warning(
-                    "%s: transient failure on %s %s, retrying in %.2fs: %r",
-                    self.name, envelope.event_type, envelope.event_id, backoff, error,
-                )
             except Exception as error:
+                if is_transient(error):
+                    log.warning(
+                        "%s: transient failure on %s %s, retrying in %.2fs: %s",
+                        self.name, envelope.event_type, envelope.event_id, backoff,
+                        describe(error),
+                    )
+                    await asyncio.sleep(backoff)
+                    backoff = min(backoff * 2, self.max_backoff)
+                    continue
                 attempt += 1
                 if attempt >= self.handler_attempts:
                     log.error(
@@ -123,19 +152,19 @@ class EventConsumer:
                     )
                     await self._dead_letter(record, error, "handler-failed")
                     return
-                log.warning("%s: handler error on %s, attempt %d: %r",
-                            self.name, envelope.event_id, attempt, error)
-            else:
-                if not applied:
-                    log.info("%s: %s already applied", self.name, envelope.event_id)
-                return
-            await asyncio.sleep(backoff)
-            backoff = min(backoff * 2, self.max_backoff)
+                log.warning("%s: handler error on %s, attempt %d: %s",
+                            self.name, envelope.event_id, attempt, describe(error))
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, self.max_backoff)
+                continue
+            if not applied:
+                log.info("%s: %s already applied", self.name, envelope.event_id)
+            return
 
     async def _dead_letter(self, record: Any, error: BaseException, reason: str) -> None:
         headers = {
             "dlt-reason": reason,
-            "dlt-error": f"{type(error).__name__}: {_safe(error)}"[:2000],
+            "dlt-error": describe(error)[:2000],
             "dlt-traceback": "".join(traceback.format_tb(error.__traceback__))[-4000:],
             "dlt-consumer": self.name,
             "dlt-source-topic": record.topic,
@@ -149,8 +178,9 @@ class EventConsumer:
             try:
                 await self.publish(record.value or b"", self.dead_letter_topic, record.key, headers)
                 return
-            except TRANSIENT as failure:
-                log.warning("%s: dead-letter publish failed, retrying: %r", self.name, failure)
+            except Exception as failure:  # never drop it: the record is not committed yet
+                log.warning("%s: dead-letter publish failed, retrying: %s", self.name,
+                            describe(failure))
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, self.max_backoff)
 

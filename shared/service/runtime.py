@@ -127,16 +127,22 @@ class Runtime:
             + ", ".join(c.type_name for c in self.definition.publishes),
         )
         subscriptions = self.definition.subscriptions(self)
+        dead_letters = {
+            s.name: dead_letter_topic(self.kafka.topic_prefix, f"{self.definition.name}.{s.name}")
+            for s in subscriptions
+        }
+        # Dead-letter topics too: on a Kafka without auto-creation a first poison message
+        # would otherwise stall its partition.
         topics = [self.topic_of(source) for s in subscriptions for source in s.sources]
         if topics:
-            await ensure_topics(self.kafka, sorted(set(topics)))
+            await ensure_topics(self.kafka, sorted({*topics, *dead_letters.values()}))
         for subscription in subscriptions:
             consumer = EventConsumer(
                 f"{self.kafka.topic_prefix}.{self.definition.name}.{subscription.name}",
                 [self.topic_of(source) for source in subscription.sources],
                 subscription.handlers, self.registry, self.pool,
-                dead_letter_topic(self.kafka.topic_prefix,
-                                  f"{self.definition.name}.{subscription.name}"),
+                dead_letters[subscription.name],
+                tenant=self.settings.tenant,
             )
             attach(self.broker, consumer, self.kafka)
             self.consumers.append(consumer)

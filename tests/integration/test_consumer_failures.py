@@ -128,3 +128,61 @@ async def test_a_handler_that_always_fails_is_dead_lettered_after_bounded_retrie
     assert len(dead) == 1
     assert dict(dead[0].headers)["dlt-reason"] == b"handler-failed"
     assert await pool.fetchval("SELECT count(*) FROM inbox") == 1
+
+
+@pytest.mark.usefixtures("effects")
+async def test_a_statement_timeout_is_waited_out_not_dead_lettered(
+    store: EventStore, pool: asyncpg.Pool, service_db: ServiceDatabase, kafka: KafkaSettings,
+    topic: str,
+) -> None:
+    stream = a_stream()
+    await store.append(stream, 0, notes(stream, 1, 2))
+    timeouts = {"left": 3}
+
+    async def slow_database(delivery: Delivery) -> None:
+        if timeouts["left"] > 0:
+            timeouts["left"] -= 1
+            await delivery.conn.execute("SET LOCAL statement_timeout = 10")
+            await delivery.conn.execute("SELECT pg_sleep(1)")  # cancelled: SQLSTATE 57014
+        await record_effect(delivery)
+
+    async with (
+        running_relay(store, service_db, topic, kafka),
+        running_consumer(pool, [topic], kafka, name=unique("c"),
+                         dead_letter_topic=topic + ".dlt", handler=slow_database),
+    ):
+        await eventually(lambda: has_effects(pool, 2))
+    assert timeouts["left"] == 0
+    assert await read_topic(kafka, topic + ".dlt", 1, timeout=1) == []
+    await assert_each_once_in_stream_order(pool, 2)
+
+
+@pytest.mark.usefixtures("effects")
+async def test_an_event_of_another_tenant_is_dead_lettered(
+    store: EventStore, pool: asyncpg.Pool, service_db: ServiceDatabase, kafka: KafkaSettings,
+    topic: str,
+) -> None:
+    ours, theirs = a_stream(), a_stream()
+    await store.append(ours, 0, notes(ours, 1, 1))
+    foreign = notes(theirs, 1, 1)[0].model_copy(update={"tenant": "another-authority"})
+    await store.append(theirs, 0, [foreign])
+    consumer_name = unique("c")
+    async with running_relay(store, service_db, topic, kafka):
+        from shared.messaging.consumer import EventConsumer
+        from shared.messaging.faststream_wiring import attach, kafka_broker
+        from tests.messaging_support import record_effect as effect
+        from tests.support import REGISTRY
+
+        consumer = EventConsumer(consumer_name, [topic], {"NoteRecorded": effect}, REGISTRY,
+                                 pool, topic + ".dlt", tenant="test-authority")
+        broker = kafka_broker(kafka)
+        attach(broker, consumer, kafka)
+        await broker.start()
+        try:
+            await eventually(lambda: has_effects(pool, 1))
+            dead = await read_topic(kafka, topic + ".dlt", 1)
+        finally:
+            await broker.stop()
+    assert len(dead) == 1
+    assert dict(dead[0].headers)["dlt-reason"] == b"foreign-tenant"
+    assert await effects_count(pool) == 1

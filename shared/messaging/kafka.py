@@ -21,6 +21,11 @@ def producer(settings: KafkaSettings) -> AIOKafkaProducer:
         # aiokafka keeps one request in flight per broker, so retries cannot reorder a
         # partition even with idempotence off.
         retry_backoff_ms=100,
+        # One relay batch (at most 200 events of a few KB) fits one record batch per
+        # partition, so a failed send fails all of a partition's share together and is
+        # re-sent in order from the checkpoint, never overtaken by a later event.
+        max_batch_size=1_048_576,
+        max_request_size=2_097_152,
     )
 
 

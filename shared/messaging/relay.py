@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from dataclasses import dataclass
 
 import asyncpg
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 
 _FIRST_BACKOFF = 0.005
 _MAX_HORIZON_WAIT = 0.05
+_HORIZON_WARNING = 10.0
 _BUSY_BATCH = 20  # a batch this large means writers are ahead of us
 
 
@@ -49,7 +51,7 @@ class OutboxRelay:
         kafka: KafkaSettings,
         *,
         name: str = "kafka",
-        batch_size: int = 500,
+        batch_size: int = 200,
         poll_interval: float = 1.0,
     ) -> None:
         self._store = store
@@ -78,22 +80,27 @@ class OutboxRelay:
         """Publish again everything after `point` (a broker that lost its data)."""
         point = point or CommitPoint()
         published = await self._store.count_up_to(point)
-        await self._save(point, published)
+        await self._save(point, published, rewind=True)
         self._reload.set()
         self._wake.set()
         log.warning("relay %s.%s will re-publish after %s", self._schema, self._name, point)
 
-    async def _save(self, point: CommitPoint, published: int) -> None:
+    async def _save(self, point: CommitPoint, published: int, *, rewind: bool = False) -> None:
+        # Only forward, unless re-publishing on purpose: a relay that lost its lock and
+        # has not noticed yet must not drag the checkpoint back under its successor.
         await self._store.pool.execute(
             """INSERT INTO relay_checkpoints (relay, tx_id, global_position, published, updated_at)
                VALUES ($1, $2::text::xid8, $3, $4, now())
                ON CONFLICT (relay) DO UPDATE SET tx_id = EXCLUDED.tx_id,
                    global_position = EXCLUDED.global_position,
-                   published = EXCLUDED.published, updated_at = now()""",
+                   published = EXCLUDED.published, updated_at = now()
+               WHERE $5 OR (relay_checkpoints.tx_id, relay_checkpoints.global_position)
+                           < (EXCLUDED.tx_id, EXCLUDED.global_position)""",
             self._name,
             str(point.tx_id),
             point.global_position,
             published,
+            rewind,
         )
 
     async def run(self) -> None:
@@ -134,6 +141,8 @@ class OutboxRelay:
             checkpoint = await self.checkpoint()
             point, published = checkpoint.point, checkpoint.published
             backoff = _FIRST_BACKOFF
+            held_since: float | None = None
+            warned = False
             waiting = await self._set_waiting(True)
             while not listener.is_closed():
                 self._wake.clear()
@@ -155,9 +164,18 @@ class OutboxRelay:
                     continue
                 if await self._has_uncommitted_successors(point):
                     # Rows exist past the horizon: an older transaction is still open.
+                    held_since = held_since or time.monotonic()
+                    if time.monotonic() - held_since > _HORIZON_WARNING and not warned:
+                        warned = True
+                        log.warning(
+                            "relay %s.%s: committed events are held back for %.0f s by an "
+                            "older transaction still open on this PostgreSQL server (any "
+                            "database); see pg_stat_activity for long-running transactions",
+                            self._schema, self._name, time.monotonic() - held_since)
                     await asyncio.sleep(backoff)
                     backoff = min(backoff * 2, _MAX_HORIZON_WAIT)
                     continue
+                held_since, warned = None, False
                 if not waiting:
                     # Ask for NOTIFY, then look once more before sleeping: a writer
                     # that saw the flag down may have committed just before it went up.

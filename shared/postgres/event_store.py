@@ -215,6 +215,17 @@ class EventStore:
                 "as-at reads need track_commit_timestamp = on in postgresql.conf "
                 "(the embedded server sets it; see README)"
             )
+        unknown = await self._pool.fetchval(
+            f"""SELECT count(*) FROM events
+                 WHERE {_HORIZON} AND pg_xact_commit_timestamp(xid(tx_id)) IS NULL"""
+        )
+        if unknown:
+            # Silently leaving them out would make inspection evidence incomplete.
+            raise RuntimeError(
+                f"{unknown} events have no known commit time (written before "
+                "track_commit_timestamp was on, or older than PostgreSQL keeps it): "
+                "an as-at read would be incomplete"
+            )
         point = CommitPoint()
         while True:
             rows = await self._pool.fetch(

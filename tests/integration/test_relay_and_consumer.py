@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 from collections import defaultdict
 
@@ -159,18 +160,29 @@ async def test_relay_resumes_after_restart_without_publishing_everything_again(
     assert len(await read_topic(kafka, topic, 6, timeout=2)) == 5
 
 
-async def test_only_one_relay_is_active_per_store(
+async def test_only_one_relay_is_active_per_store_and_a_standby_takes_over(
     store: EventStore, service_db: ServiceDatabase, kafka: KafkaSettings, topic: str,
 ) -> None:
-    async with running_relay(store, service_db, topic, kafka):
-        from shared.messaging.relay import OutboxRelay
+    from shared.messaging.relay import OutboxRelay
 
-        standby = OutboxRelay(store, service_db.app_dsn, service_db.schema, topic, kafka,
-                              poll_interval=0.1)
-        task = asyncio.create_task(standby.run())
-        await asyncio.sleep(1.0)
-        assert not standby.active.is_set()
-        task.cancel()
+    standby = OutboxRelay(store, service_db.app_dsn, service_db.schema, topic, kafka,
+                          poll_interval=0.1)
+    standby_task: asyncio.Task[None] | None = None
+    try:
+        async with running_relay(store, service_db, topic, kafka):
+            standby_task = asyncio.create_task(standby.run())
+            await asyncio.sleep(1.0)
+            assert not standby.active.is_set()
+        # The active relay is gone (its process would have died): the standby takes over.
+        await asyncio.wait_for(standby.active.wait(), 10)
+        stream = a_stream()
+        await store.append(stream, 0, notes(stream, 1, 2))
+        await eventually(lambda: _published_twice(kafka, topic, 2))
+    finally:
+        if standby_task is not None:
+            standby_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await standby_task
 
 
 @pytest.mark.usefixtures("effects")
@@ -244,3 +256,29 @@ async def test_an_idle_relay_is_woken_by_notify_not_by_its_poll(
         await eventually(lambda: _published_twice(kafka, topic, 201), timeout=2)
     finally:
         task.cancel()
+
+
+async def test_the_checkpoint_only_moves_back_when_re_publishing_on_purpose(
+    store: EventStore, service_db: ServiceDatabase, kafka: KafkaSettings, topic: str,
+) -> None:
+    from shared.messaging.relay import OutboxRelay
+    from shared.postgres.event_store import CommitPoint
+
+    stream = a_stream()
+    await store.append(stream, 0, notes(stream, 1, 3))
+    async with running_relay(store, service_db, topic, kafka) as relay:
+        await eventually(lambda: _published_twice(kafka, topic, 3))
+        await eventually(lambda: _checkpoint_published(relay, 3))
+    stale = OutboxRelay(store, service_db.app_dsn, service_db.schema, topic, kafka)
+    ahead = (await stale.checkpoint()).point
+    await stale._save(CommitPoint(), 0)  # a relay that lost its lock, behind the times
+    assert (await stale.checkpoint()).point == ahead
+    await stale.republish_from(CommitPoint())
+    assert (await stale.checkpoint()).point == CommitPoint()
+
+
+async def _checkpoint_published(relay: object, expected: int) -> bool:
+    from shared.messaging.relay import OutboxRelay
+
+    assert isinstance(relay, OutboxRelay)
+    return (await relay.checkpoint()).published >= expected

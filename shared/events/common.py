@@ -5,6 +5,8 @@ from typing import Annotated
 
 from pydantic import Field
 
+from shared.contracts import PersonalData
+
 
 class Grade(StrEnum):
     """The Ofsted scale the audit tools grade on."""
@@ -26,7 +28,8 @@ class LegalStatus(StrEnum):
 
 Month = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
 # A pseudonymous child reference issued by the case-management extract, never a name,
-# case number or date of birth.
-ChildRef = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{2,40}$")]
+# case number or date of birth. Pseudonymous is still personal data: it is marked, so
+# the partnership feed and retention rules can find it.
+ChildRef = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{2,40}$"), PersonalData()]
 PersonId = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")]
 Team = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]

@@ -82,3 +82,16 @@ def test_canonical_text_is_stable() -> None:
     assert type(envelope).from_json(text).canonical_json() == text
     assert ": " not in text
     assert ", " not in text[:50]
+
+
+def test_every_child_reference_in_the_published_contracts_is_marked_personal() -> None:
+    from shared.events import REGISTRY as PLATFORM
+
+    carrying = [
+        PLATFORM.contract(name)
+        for name in ("CaseRegistered", "CaseAllocated", "AuditSubmitted", "ActionRaised",
+                     "ChildOfConcernRaised", "ActionTrackingStarted")
+    ]
+    for contract in carrying:
+        assert "child_ref" in personal_fields(contract), contract.type_name
+    assert "description" in personal_fields(PLATFORM.contract("ActionRaised"))

@@ -56,7 +56,12 @@ def main() -> int:
     action, extra = sys.argv[1], sys.argv[2:]
     ensure_environment()
     if action == "up":
-        return run(str(BIN / "qa-platform"), "up", *extra)
+        # Become the platform runner, so Ctrl-C reaches it alone and it can stop every
+        # process it started (a parent waiting here would kill it before it finished).
+        command = [str(BIN / "qa-platform"), "up", *extra]
+        print("+ " + " ".join(command), flush=True)
+        os.chdir(ROOT)
+        os.execv(command[0], command)
     if action == "bench":
         return run(str(PYTHON), "-m", "bench.run", *extra)
     for check in ([str(BIN / "ruff"), "check", "."], [str(BIN / "mypy")]):

@@ -48,14 +48,15 @@ def run(args: argparse.Namespace) -> int:
         embedded.stop(quiet=True)
         shutil.rmtree(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
-    stopping = False
-
     def on_signal(signum: int, _: FrameType | None) -> None:
-        nonlocal stopping
-        stopping = True
+        # Once: a second Ctrl-C while stopping must not cut the clean-up short.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         raise KeyboardInterrupt
 
+    # Set explicitly: a runner started from a script may inherit SIGINT as ignored.
     signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
     postgres: EmbeddedPostgres | None = None
     broker: EmbeddedBroker | None = None
     services: list[ServiceProcess] = []

@@ -43,6 +43,9 @@ class ServiceProcess:
             [sys.executable, "-m", f"services.{self.name}"],
             env={**os.environ, **self.env, "HTTP_PORT": str(self.port)},
             stdout=log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent,
+            # Its own process group: Ctrl-C reaches the runner alone, which then stops the
+            # services in order instead of racing them.
+            start_new_session=True,
         )
         log.close()
 

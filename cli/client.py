@@ -27,6 +27,15 @@ class ServiceError(Exception):
         self.detail = detail
 
 
+class ServiceUnreachable(Exception):
+    """Nothing answered at a service's URL (connection refused, or no such host)."""
+
+    def __init__(self, service: str, url: str) -> None:
+        super().__init__(f"the {service} service is not answering at {url}")
+        self.service = service
+        self.url = url
+
+
 @dataclass
 class QaClient:
     person_id: str
@@ -39,20 +48,27 @@ class QaClient:
         headers["Idempotency-Key"] = idempotency_key or str(uuid.uuid4())
         return headers
 
+    def _send(self, service: str, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        url = self.urls[service]
+        try:
+            return httpx.request(method, url + path, timeout=self.timeout, **kwargs)
+        except httpx.ConnectError as error:
+            raise ServiceUnreachable(service, url) from error
+
     def post(self, service: str, path: str, body: dict[str, Any],
              idempotency_key: str | None = None) -> Any:
-        response = httpx.post(self.urls[service] + path, json=body, timeout=self.timeout,
+        response = self._send(service, "POST", path, json=body,
                               headers=self._headers(idempotency_key))
         return self._answer(response)
 
     def get(self, service: str, path: str, **params: Any) -> Any:
-        response = httpx.get(self.urls[service] + path, timeout=self.timeout,
-                             headers={"X-Actor-Id": self.person_id, "X-Actor-Role": self.role},
-                             params={k: v for k, v in params.items() if v is not None})
+        response = self._send(service, "GET", path,
+                              headers={"X-Actor-Id": self.person_id, "X-Actor-Role": self.role},
+                              params={k: v for k, v in params.items() if v is not None})
         return self._answer(response)
 
     def get_text(self, service: str, path: str) -> str:
-        response = httpx.get(self.urls[service] + path, timeout=self.timeout)
+        response = self._send(service, "GET", path)
         if response.status_code >= 400:
             raise ServiceError(response.status_code, response.text)
         return response.text

@@ -8,9 +8,17 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from cli.client import SERVICES, QaClient, ServiceError
+from cli.client import SERVICES, QaClient, ServiceError, ServiceUnreachable
 
 DEFAULT_AREA = "childrens-social-care"
+
+# Exit statuses: 0 done, 1 the service refused, 2 a service did not answer (or another
+# error), 3 `verify` found a broken hash chain.
+EXIT_REFUSED, EXIT_ERROR, EXIT_BROKEN = 1, 2, 3
+
+
+class ChainBroken(Exception):
+    """`verify` found at least one broken hash chain; the message is the full listing."""
 
 
 def _table(rows: list[dict[str, Any]], columns: Sequence[str]) -> str:
@@ -133,21 +141,40 @@ def verify(c: QaClient, a: argparse.Namespace) -> str:
         lines += [f"    {b['stream_id']} v{b['stream_version']} event {b['event_id']}: "
                   f"{b['reason']}" for b in result["breaks"]]
     if broken:
-        raise ServiceError(409, "\n".join(lines))
+        raise ChainBroken("\n".join(lines))
     return "\n".join(lines)
 
 
+def _actor_options(defaults: bool) -> argparse.ArgumentParser:
+    """`--as`, `--role` and `--key`, accepted before and after the subcommand.
+
+    The copy on each subcommand has no defaults (SUPPRESS), so it sets a value only when
+    given there and never overwrites one given before the subcommand."""
+    def default(value: str | None) -> str | None:
+        return value if defaults else argparse.SUPPRESS
+
+    options = argparse.ArgumentParser(add_help=False)
+    options.add_argument("--as", dest="person", default=default("qa-officer-1"),
+                         help="person id of whoever is acting (default: qa-officer-1)")
+    options.add_argument("--role", default=default("qa-officer"),
+                         help="their role (default: qa-officer)")
+    options.add_argument("--key", default=default(None),
+                         help="idempotency key, to make a retried command safe")
+    return options
+
+
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="qa", description=__doc__)
-    p.add_argument("--as", dest="person", default="qa-officer-1",
-                   help="person id of whoever is acting (default: qa-officer-1)")
-    p.add_argument("--role", default="qa-officer", help="their role (default: qa-officer)")
-    p.add_argument("--key", help="idempotency key, to make a retried command safe")
+    p = argparse.ArgumentParser(
+        prog="qa", description=__doc__, parents=[_actor_options(defaults=True)],
+        epilog="--as, --role and --key may go before or after the subcommand. Exit status: "
+               "0 done, 1 refused by a service, 2 a service not answering, "
+               "3 verify found a broken chain.")
     sub = p.add_subparsers(dest="command", required=True)
+    actor_options = _actor_options(defaults=False)
 
     def cmd(name: str, func: Callable[[QaClient, argparse.Namespace], str],
             help_: str) -> argparse.ArgumentParser:
-        q = sub.add_parser(name, help=help_)
+        q = sub.add_parser(name, help=help_, description=help_, parents=[actor_options])
         q.set_defaults(func=func)
         q.add_argument("--area", default=DEFAULT_AREA, help=f"service area ({DEFAULT_AREA})")
         return q
@@ -193,7 +220,8 @@ def parser() -> argparse.ArgumentParser:
     q = cmd("report", report, "the month's QA figures")
     q.add_argument("--month", required=True)
     q.add_argument("--json", action="store_true")
-    cmd("verify", verify, "check every service's hash chains")
+    cmd("verify", verify, "check every service's hash chains "
+        "(exit status 0 all intact, 3 a chain is BROKEN)")
     return p
 
 
@@ -202,6 +230,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     client = QaClient(args.person, args.role)
     try:
         print(args.func(client, args))
+    except ChainBroken as broken:
+        print(broken)
+        return EXIT_BROKEN
     except ServiceError as error:
         detail = error.detail
         if isinstance(detail, list):
@@ -210,10 +241,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 for d in detail
             )
         print(f"refused ({error.status}): {detail}", file=sys.stderr)
-        return 1
-    except Exception as error:  # the service is down, most often
+        return EXIT_REFUSED
+    except ServiceUnreachable as down:
+        print(f"error: {down} (is the platform running? python3 run.py up)", file=sys.stderr)
+        return EXIT_ERROR
+    except Exception as error:
         print(f"error: {error}", file=sys.stderr)
-        return 2
+        return EXIT_ERROR
     return 0
 
 

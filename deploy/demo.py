@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from datetime import timedelta
 
-from cli.client import QaClient, ServiceError
+from cli.client import QaClient, ServiceError, service_urls
 from shared.clock import SystemClock, london_date
 from shared.identifiers import derived_id
 
@@ -32,9 +32,10 @@ def demo_month() -> str:
     return london_date(SystemClock().now()).strftime("%Y-%m")
 
 
-def load(month: str | None = None, progress: bool = True) -> str:
+def load(month: str | None = None, progress: bool = True,
+         urls: dict[str, str] | None = None) -> str:
     month = month or demo_month()
-    qa = QaClient("qa-officer-1", "qa-officer")
+    qa = QaClient("qa-officer-1", "qa-officer", urls or service_urls())
     say = print if progress else (lambda *_: None)
 
     def key(*parts: object) -> str:

@@ -93,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
                 print(f"Demo data already loaded ({marker.read_text().strip()}).")
             else:
                 print("Loading the demo month ...")
-                month = demo.load()
+                month = demo.load(urls={s.name: s.url for s in services})
                 marker.write_text(month)
         _print_welcome(services, data_dir, month)
         while True:
@@ -124,6 +124,9 @@ def _print_welcome(services: list[ServiceProcess], data_dir: Path, month: str) -
     report = by_name["reporting"].url
     print(f"\n  The {month} report:  {report}/reports/{demo.AREA}/{month}.txt")
     print(f"  Walk the flow:      .venv/bin/qa --help   (e.g. qa report --month {month})")
+    if services[0].port != 8001:
+        print("                      (other ports than 8001-8005: set QA_<SERVICE>_URL, "
+              f"e.g. QA_REPORTING_URL={report})")
     print(f"  Logs:               {data_dir / 'logs'}")
     print("\nPress Ctrl-C to stop everything.")
 

@@ -12,3 +12,5 @@ from shared.events import allocation, audit, moderation, tracker
 REGISTRY = ContractRegistry()
 for _module in (allocation, audit, moderation, tracker):
     REGISTRY.register_all(_module.CONTRACTS)
+
+REGISTRY.upcaster("ChildOfConcernTrackingStarted", 1)(tracker.upcast_concern_tracking_v1_to_v2)

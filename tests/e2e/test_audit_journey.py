@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -120,21 +121,35 @@ def test_one_audit_end_to_end_over_http(platform: Platform, area: str) -> None:
         poll(lambda: qa.get("tracker", "/actions", service_area=area, status="overdue"))
         final = wait_for(lambda: report(platform, area),
                          lambda r: r["actions"]["overdue"] == 1 and r["moderated"] == 1)
+
+        assert final["allocated"] == 1
+        assert final["completed"] == 1
+        assert final["grades_before_moderation"]["inadequate"] == 1
+        assert final["grades_after_moderation"]["inadequate"] == 0
+        assert final["grades_after_moderation"]["requires-improvement"] == 1
+        assert final["grades_changed"] == 1
+        assert final["children_of_concern"] == {"1": 1, "2": 0}
+        assert final["actions"] == {"open": 0, "overdue": 1, "total": 1}
+
+        # The ActionOverdue event is recorded once, whatever the scans since.
+        overdue_events = poll(lambda: _tracker_events(platform, "ActionOverdue"))
+        assert overdue_events == 1
+
+        # Exactly once, also across a tracker restart: SIGKILL it and start it again with
+        # the clock still moved on, and let it run several overdue scans (every 0.5 s here).
+        tracker = platform.services["tracker"]
+        tracker.kill()
+        assert tracker.process is not None
+        assert tracker.process.returncode == -9
+        tracker.start()
+        tracker.wait_healthy(timeout=90)
+        time.sleep(3)
+        assert _tracker_events(platform, "ActionOverdue") == 1
+        assert [a["status"] for a in qa.get("tracker", "/actions", service_area=area)] == [
+            "overdue"]
     finally:
         platform.move_clock(days=0)
 
-    assert final["allocated"] == 1
-    assert final["completed"] == 1
-    assert final["grades_before_moderation"]["inadequate"] == 1
-    assert final["grades_after_moderation"]["inadequate"] == 0
-    assert final["grades_after_moderation"]["requires-improvement"] == 1
-    assert final["grades_changed"] == 1
-    assert final["children_of_concern"] == {"1": 1, "2": 0}
-    assert final["actions"] == {"open": 0, "overdue": 1, "total": 1}
-
-    # The ActionOverdue event is recorded once, whatever the scans since.
-    overdue_events = poll(lambda: _tracker_events(platform, "ActionOverdue"))
-    assert overdue_events == 1
     for service in platform.urls:
         assert httpx.get(platform.urls[service] + "/verify", timeout=10).json()["intact"]
 
@@ -210,8 +225,12 @@ def test_a_consumer_killed_mid_flow_loses_and_doubles_nothing(
                                                "auditor_id": "ap-kim"})
         if index == 3:
             audit.kill()  # SIGKILL while allocations are still flowing to it
+            assigned_at_kill = _audit_assignments(platform, area)
+            assert assigned_at_kill < 12, "the kill must land mid-flow"
     assert audit.process is not None
     assert audit.process.returncode == -9
+    # Dead means dead: nothing more was assigned while the allocations kept coming.
+    assert _audit_assignments(platform, area) == assigned_at_kill
     audit.start()
     audit.wait_healthy(timeout=90)
 
@@ -227,18 +246,22 @@ def test_a_consumer_killed_mid_flow_loses_and_doubles_nothing(
                      lambda r: r["completed"] == 5 and r["allocated"] == 12)
     assert final["completion"] == "5/12 (42%)"
     assert final["actions"]["total"] == 5
-    # Nothing doubled: the audit service assigned each allocation exactly once.
-    assert _audit_assignments(platform) == _audit_assignments(platform, distinct=True)
+    # Nothing lost, nothing doubled: exactly one AuditAssigned per allocation, each its own
+    # audit.
+    assert _audit_assignments(platform, area) == 12
+    assert _audit_assignments(platform, area, distinct=True) == 12
 
 
-def _audit_assignments(platform: Platform, *, distinct: bool = False) -> int:
+def _audit_assignments(platform: Platform, area: str, *, distinct: bool = False) -> int:
+    """AuditAssigned events in the audit service's store for this test's service area."""
     async def count() -> int:
         conn = await asyncpg.connect(platform.env["DATABASE_URL"])
         try:
             schema = platform.services["audit"].env["DB_SCHEMA"]
             what = "DISTINCT stream_id" if distinct else "*"
             return int(await conn.fetchval(
-                f"SELECT count({what}) FROM {schema}.events WHERE event_type = 'AuditAssigned'"))
+                f"SELECT count({what}) FROM {schema}.events WHERE event_type = 'AuditAssigned'"
+                " AND envelope::jsonb ->> 'service_area' = $1", area))
         finally:
             await conn.close()
 

@@ -95,3 +95,18 @@ def test_every_child_reference_in_the_published_contracts_is_marked_personal() -
     for contract in carrying:
         assert "child_ref" in personal_fields(contract), contract.type_name
     assert "description" in personal_fields(PLATFORM.contract("ActionRaised"))
+
+
+def test_a_v1_concern_tracking_event_reads_as_v2_with_the_raised_time_unknown() -> None:
+    import uuid
+
+    from shared.events import REGISTRY as PLATFORM
+    from shared.events.tracker import ChildOfConcernTrackingStarted
+
+    stored_v1 = {"concern_id": str(uuid.uuid4()), "audit_id": str(uuid.uuid4()),
+                 "month": "2026-10", "child_ref": "CH-0001", "case_team": "safeguarding",
+                 "category": 1}
+    event = PLATFORM.decode("ChildOfConcernTrackingStarted", 1, stored_v1)
+    assert isinstance(event, ChildOfConcernTrackingStarted)
+    assert event.raised_at is None
+    assert event.category == 1

@@ -7,7 +7,7 @@ import uuid
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -26,11 +26,15 @@ from services.allocation.domain.commands import (
 )
 from services.allocation.domain.streams import cycle_id
 from shared.events.common import ChildRef, LegalStatus, Month, PersonId, Team
-from shared.identifiers import Slug
+from shared.identifiers import SLUG_PATTERN, Slug
 from shared.service.dependencies import ActorDep, RuntimeDep
 from shared.service.http import CorrelationId, IdempotencyKey, command_context, respond
 
 router = APIRouter()
+
+# A query parameter needs Query(pattern=...): a pydantic Field inside Annotated validates
+# nothing there, so a bad service area would be answered 200 with an empty list.
+ServiceAreaQuery = Annotated[str, Query(pattern=SLUG_PATTERN)]
 
 
 class Request(BaseModel):
@@ -124,11 +128,11 @@ async def show_cycle(service_area: Slug, month: Month, runtime: RuntimeDep) -> d
 
 
 @router.get("/cases", tags=["case register"])
-async def cases(service_area: Annotated[str, Slug], runtime: RuntimeDep) -> list[dict[str, Any]]:
+async def cases(service_area: ServiceAreaQuery, runtime: RuntimeDep) -> list[dict[str, Any]]:
     return await read_models.list_cases(runtime.pool, service_area)
 
 
 @router.get("/auditors", tags=["auditor pool"])
-async def auditors(service_area: Annotated[str, Slug],
+async def auditors(service_area: ServiceAreaQuery,
                    runtime: RuntimeDep) -> list[dict[str, Any]]:
     return await read_models.list_auditors(runtime.pool, service_area)

@@ -37,8 +37,9 @@ def render(summary: MonthlySummary) -> str:
     ]
     lines += [
         "",
-        "Actions",
-        _line("Open", summary.actions["open"]),
+        # Counted over the actions this month's audits raised, not the whole tracker.
+        "Actions raised in this month's audits",
+        _line("Open (not yet overdue)", summary.actions["open"]),
         _line("Overdue", summary.actions["overdue"]),
         _line("Total", summary.actions["total"]),
     ]

@@ -38,7 +38,7 @@ async def project(conn: asyncpg.Connection, envelope: Envelope, event: EventCont
         await conn.execute(
             "INSERT INTO children_of_concern VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             event.concern_id, event.audit_id, area, event.month, event.child_ref,
-            event.case_team, event.category, envelope.occurred_at,
+            event.case_team, event.category, event.raised_at or envelope.occurred_at,
         )
 
 

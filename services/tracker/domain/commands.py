@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
 
@@ -27,6 +27,7 @@ class TrackChildOfConcern:
     child_ref: str
     case_team: str
     category: Literal[1, 2]
+    raised_at: datetime
 
 
 @dataclass(frozen=True)

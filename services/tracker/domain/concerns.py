@@ -19,6 +19,6 @@ def start_tracking(
         ChildOfConcernTrackingStarted(
             concern_id=command.concern_id, audit_id=command.audit_id, month=command.month,
             child_ref=command.child_ref, case_team=command.case_team,
-            category=command.category,
+            category=command.category, raised_at=command.raised_at,
         )
     ]

@@ -31,6 +31,7 @@ def subscriptions(runtime: Runtime) -> list[Subscription]:
         command = TrackChildOfConcern(
             concern_id=event.concern_id, audit_id=event.audit_id, month=event.month,
             child_ref=event.child_ref, case_team=event.case_team, category=event.category,
+            raised_at=delivery.envelope.occurred_at,
         )
         await start_concern_tracking.handle(command, unit=runtime.unit_for(delivery, TRACKER))
 

@@ -115,7 +115,10 @@ def test_text_rendering_lines_up_before_and_after_moderation() -> None:
 
     assert "  Completed               1/2 (50%)" in lines
     assert "  Category 1              1" in lines
-    assert "  Overdue                 1" in lines
+    actions = lines[lines.index("Actions raised in this month's audits"):]
+    assert actions[1:4] == ["  Open (not yet overdue)  0",
+                            "  Overdue                 1",
+                            "  Total                   1"]
     good = next(line for line in lines if line.startswith("  Good"))
     inadequate = next(line for line in lines if line.startswith("  Inadequate"))
     assert good.split() == ["Good", "1", "0"]

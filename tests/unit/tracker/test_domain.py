@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -15,6 +15,8 @@ from shared.events.tracker import (
 )
 
 DUE = date(2025, 3, 31)
+
+RAISED = datetime(2025, 3, 14, 9, 30, tzinfo=UTC)
 
 
 def track_action() -> TrackAction:
@@ -77,13 +79,13 @@ def test_an_action_never_tracked_is_never_overdue() -> None:
 def test_a_child_of_concern_starts_tracking_once() -> None:
     command = TrackChildOfConcern(
         concern_id=uuid.uuid4(), audit_id=uuid.uuid4(), month="2025-03",
-        child_ref="CR-00123", case_team="east-1", category=2,
+        child_ref="CR-00123", case_team="east-1", category=2, raised_at=RAISED,
     )
     first = concerns.start_tracking([], command)
     assert first == [
         ChildOfConcernTrackingStarted(
             concern_id=command.concern_id, audit_id=command.audit_id, month="2025-03",
-            child_ref="CR-00123", case_team="east-1", category=2,
+            child_ref="CR-00123", case_team="east-1", category=2, raised_at=RAISED,
         )
     ]
     assert concerns.start_tracking(first, command) == []

@@ -1,5 +1,5 @@
 """The reporting read models: written by the consumer's handlers inside its inbox
-transaction, read back for one service area and month.
+transaction, read back for one service area and month (the MonthlyRows port).
 
 The inbox already makes each event take effect once; every write is still an upsert on
 the natural id, so a replay (e.g. from a dead-letter topic, under a fresh consumer name)
@@ -16,8 +16,7 @@ from services.reporting.domain.monthly_summary import (
     ActionRow,
     AuditRow,
     ConcernRow,
-    MonthlySummary,
-    summarise,
+    MonthRows,
 )
 from shared.contracts import EventContract
 from shared.envelope import Envelope
@@ -140,44 +139,49 @@ HANDLERS: dict[str, Handler] = {
 }
 
 
-async def monthly_summary(pool: asyncpg.Pool, service_area: str, month: str) -> MonthlySummary:
-    # One read-only snapshot, so the figures agree with one another even while events
-    # keep arriving.
-    async with pool.acquire() as conn, conn.transaction(
-        isolation="repeatable_read", readonly=True
-    ):
-        allocated = await conn.fetchval(
-            "SELECT count(*) FROM allocations WHERE service_area = $1 AND month = $2",
-            service_area, month,
-        )
-        audits = await conn.fetch(
-            """SELECT submitted_grade, late, moderated_grade, grade_changed FROM audits
-                WHERE service_area = $1 AND month = $2""",
-            service_area, month,
-        )
-        concerns = await conn.fetch(
-            "SELECT category FROM concerns WHERE service_area = $1 AND month = $2",
-            service_area, month,
-        )
-        actions = await conn.fetch(
-            "SELECT overdue FROM actions WHERE service_area = $1 AND month = $2",
-            service_area, month,
-        )
-    return summarise(
-        service_area, month,
-        allocated=int(allocated),
-        audits=[
-            AuditRow(
-                submitted_grade=_grade(row["submitted_grade"]),
-                late=row["late"],
-                moderated_grade=_grade(row["moderated_grade"]),
-                grade_changed=row["grade_changed"],
+class PostgresMonthlyRows:
+    """The MonthlyRows port over the read-model tables."""
+
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self._pool = pool
+
+    async def load(self, service_area: str, month: str) -> MonthRows:
+        # One read-only snapshot, so the figures agree with one another even while events
+        # keep arriving.
+        async with self._pool.acquire() as conn, conn.transaction(
+            isolation="repeatable_read", readonly=True
+        ):
+            allocated = await conn.fetchval(
+                "SELECT count(*) FROM allocations WHERE service_area = $1 AND month = $2",
+                service_area, month,
             )
-            for row in audits
-        ],
-        concerns=[ConcernRow(category=row["category"]) for row in concerns],
-        actions=[ActionRow(overdue=row["overdue"]) for row in actions],
-    )
+            audits = await conn.fetch(
+                """SELECT submitted_grade, late, moderated_grade, grade_changed FROM audits
+                    WHERE service_area = $1 AND month = $2""",
+                service_area, month,
+            )
+            concerns = await conn.fetch(
+                "SELECT category FROM concerns WHERE service_area = $1 AND month = $2",
+                service_area, month,
+            )
+            actions = await conn.fetch(
+                "SELECT overdue FROM actions WHERE service_area = $1 AND month = $2",
+                service_area, month,
+            )
+        return MonthRows(
+            allocated=int(allocated),
+            audits=tuple(
+                AuditRow(
+                    submitted_grade=_grade(row["submitted_grade"]),
+                    late=row["late"],
+                    moderated_grade=_grade(row["moderated_grade"]),
+                    grade_changed=row["grade_changed"],
+                )
+                for row in audits
+            ),
+            concerns=tuple(ConcernRow(category=row["category"]) for row in concerns),
+            actions=tuple(ActionRow(overdue=row["overdue"]) for row in actions),
+        )
 
 
 def _grade(value: str | None) -> Grade | None:

@@ -52,6 +52,16 @@ class ActionRow:
 
 
 @dataclass(frozen=True)
+class MonthRows:
+    """What the read models hold for one service area and month, as the summary reads it."""
+
+    allocated: int
+    audits: tuple[AuditRow, ...] = ()
+    concerns: tuple[ConcernRow, ...] = ()
+    actions: tuple[ActionRow, ...] = ()
+
+
+@dataclass(frozen=True)
 class MonthlySummary:
     service_area: str
     month: str

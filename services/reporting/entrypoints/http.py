@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from fastapi.responses import PlainTextResponse
 
-from services.reporting.adapters import read_models
+from services.reporting.adapters.read_models import PostgresMonthlyRows
+from services.reporting.application.monthly_report import MonthlyReportQuery, MonthlyRows
+from services.reporting.application.monthly_report import handle as report_for
 from services.reporting.entrypoints import text
 from shared.events.common import Month
 from shared.identifiers import Slug
@@ -16,13 +18,21 @@ from shared.service.dependencies import RuntimeDep
 router = APIRouter()
 
 
+def monthly_rows(runtime: RuntimeDep) -> MonthlyRows:
+    """Where the reports read their rows from (tests override this dependency)."""
+    return PostgresMonthlyRows(runtime.pool)
+
+
+MonthlyRowsDep = Annotated[MonthlyRows, Depends(monthly_rows)]
+
+
 # Declared before the JSON route: `{month}` would otherwise match "2024-05.txt" and
 # refuse it as a malformed month.
 @router.get("/reports/{service_area}/{month}.txt", tags=["reports"],
             response_class=PlainTextResponse)
 async def monthly_report_text(service_area: Slug, month: Month,
-                              runtime: RuntimeDep) -> PlainTextResponse:
-    summary = await read_models.monthly_summary(runtime.pool, service_area, month)
+                              rows: MonthlyRowsDep) -> PlainTextResponse:
+    summary = await report_for(MonthlyReportQuery(service_area, month), rows=rows)
     return PlainTextResponse(text.render(summary))
 
 
@@ -30,6 +40,6 @@ async def monthly_report_text(service_area: Slug, month: Month,
 # month before its first audit exists.
 @router.get("/reports/{service_area}/{month}", tags=["reports"])
 async def monthly_report(service_area: Slug, month: Month,
-                         runtime: RuntimeDep) -> dict[str, Any]:
-    summary = await read_models.monthly_summary(runtime.pool, service_area, month)
+                              rows: MonthlyRowsDep) -> dict[str, Any]:
+    summary = await report_for(MonthlyReportQuery(service_area, month), rows=rows)
     return summary.as_dict()

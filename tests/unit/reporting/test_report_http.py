@@ -1,48 +1,53 @@
-"""The report routes over a stubbed read model: validation, shapes, media types."""
+"""The report routes over a fake MonthlyRows port: validation, shapes, media types."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from types import SimpleNamespace
 
 import httpx
 import pytest
 from fastapi import FastAPI
 
-from services.reporting.adapters import read_models
+from services.reporting.application.monthly_report import MonthlyRows
 from services.reporting.domain.monthly_summary import (
     ActionRow,
     AuditRow,
     ConcernRow,
-    MonthlySummary,
+    MonthRows,
     summarise,
 )
 from services.reporting.entrypoints import text
-from services.reporting.entrypoints.http import router
+from services.reporting.entrypoints.http import monthly_rows, router
 from shared.events.common import Grade
 
 
-async def fake_summary(_pool: object, service_area: str, month: str) -> MonthlySummary:
-    if month != "2025-03":
-        return summarise(service_area, month, allocated=0, audits=[], concerns=[], actions=[])
-    return summarise(
-        service_area, month, allocated=4,
-        audits=[
-            AuditRow(submitted_grade=Grade.GOOD, late=False,
-                     moderated_grade=Grade.REQUIRES_IMPROVEMENT, grade_changed=True),
-            AuditRow(submitted_grade=Grade.OUTSTANDING, late=True),
-            AuditRow(submitted_grade=Grade.GOOD, late=False),
-        ],
-        concerns=[ConcernRow(2)],
-        actions=[ActionRow(overdue=True), ActionRow(overdue=False)],
-    )
+class FakeRows:
+    """The MonthlyRows port: March 2025 has rows, any other month is empty."""
+
+    async def load(self, service_area: str, month: str) -> MonthRows:
+        if month != "2025-03":
+            return MonthRows(allocated=0)
+        return MonthRows(
+            allocated=4,
+            audits=(
+                AuditRow(submitted_grade=Grade.GOOD, late=False,
+                         moderated_grade=Grade.REQUIRES_IMPROVEMENT, grade_changed=True),
+                AuditRow(submitted_grade=Grade.OUTSTANDING, late=True),
+                AuditRow(submitted_grade=Grade.GOOD, late=False),
+            ),
+            concerns=(ConcernRow(2),),
+            actions=(ActionRow(overdue=True), ActionRow(overdue=False)),
+        )
+
+
+def fake_rows() -> MonthlyRows:  # typed, so mypy holds FakeRows to the port
+    return FakeRows()
 
 
 @pytest.fixture
-async def client(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[httpx.AsyncClient]:
-    monkeypatch.setattr(read_models, "monthly_summary", fake_summary)
+async def client() -> AsyncIterator[httpx.AsyncClient]:
     app = FastAPI()
-    app.state.runtime = SimpleNamespace(pool=None)
+    app.dependency_overrides[monthly_rows] = fake_rows
     app.include_router(router)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as test_client:

@@ -433,7 +433,7 @@ def report(commands: Timeline, bare: Timeline, rate: float) -> None:
         print(f"  {label:<48}{arrived(values, 50):>8}{arrived(values, 99):>8}")
 
     print()
-    print("over the run (the cycle stream grows by one event per command), ms:")
+    print("over the run, by hundreds of commands, ms:")
     print(f"  {'commands':<14}{'HTTP 201 p50':>13}{'p99':>9}{'read model p50':>16}{'p99':>9}"
           f"{'failed':>8}")
     keys = list(commands.sent)

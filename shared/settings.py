@@ -15,6 +15,8 @@ class KafkaSettings(BaseSettings):
     idempotent_producer: bool = True
     topic_partitions: int = Field(default=3, ge=1)
     topic_prefix: str = "qa"
+    # 6 s is the lowest session timeout Apache Kafka accepts by default
+    # (group.min.session.timeout.ms): a killed consumer's partitions move on in ~8 s.
     session_timeout_ms: int = 6000
     # How long a fetch may wait for data. Kafka answers as soon as data arrives; the
     # bundled tansu broker holds a fetch for the whole wait, so this bounds its latency.

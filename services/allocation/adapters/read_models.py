@@ -16,6 +16,7 @@ from shared.events.allocation import (
     CaseAllocated,
     CaseRegistered,
 )
+from shared.postgres.rows import plain
 
 
 async def project(conn: asyncpg.Connection, envelope: Envelope, event: EventContract) -> None:
@@ -55,24 +56,19 @@ async def cycle_view(pool: asyncpg.Pool, service_area: str, month: str) -> dict[
             WHERE a.cycle_id = $1 ORDER BY a.allocated_at""",
         cycle["cycle_id"],
     )
-    return {
-        "cycle_id": str(cycle["cycle_id"]),
+    return plain({
+        "cycle_id": cycle["cycle_id"],
         "service_area": service_area,
         "month": month,
-        "return_deadline": cycle["return_deadline"].isoformat(),
-        "allocations": [
-            {**dict(row), "allocation_id": str(row["allocation_id"]),
-             "case_id": str(row["case_id"]), "allocated_at": row["allocated_at"].isoformat()}
-            for row in allocations
-        ],
-    }
+        "return_deadline": cycle["return_deadline"],
+    }, allocations=[plain(row) for row in allocations])
 
 
 async def list_cases(pool: asyncpg.Pool, service_area: str) -> list[dict[str, Any]]:
     rows = await pool.fetch(
         "SELECT * FROM cases WHERE service_area = $1 ORDER BY team, child_ref", service_area
     )
-    return [{**dict(row), "case_id": str(row["case_id"])} for row in rows]
+    return [plain(row) for row in rows]
 
 
 async def list_auditors(pool: asyncpg.Pool, service_area: str) -> list[dict[str, Any]]:

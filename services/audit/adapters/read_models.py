@@ -11,6 +11,7 @@ import asyncpg
 from shared.contracts import EventContract
 from shared.envelope import Envelope
 from shared.events.audit import AuditAssigned, AuditSubmitted
+from shared.postgres.rows import plain
 
 
 async def project(conn: asyncpg.Connection, envelope: Envelope, event: EventContract) -> None:
@@ -33,15 +34,6 @@ async def project(conn: asyncpg.Connection, envelope: Envelope, event: EventCont
         )
 
 
-def _view(row: asyncpg.Record) -> dict[str, Any]:
-    view = dict(row)
-    for key in ("audit_id", "allocation_id", "cycle_id", "case_id"):
-        view[key] = str(row[key])
-    for key in ("return_deadline", "assigned_at", "submitted_at"):
-        view[key] = row[key].isoformat() if row[key] is not None else None
-    return view
-
-
 async def audits_of(
     pool: asyncpg.Pool, auditor_id: str, service_area: str | None
 ) -> list[dict[str, Any]]:
@@ -51,12 +43,12 @@ async def audits_of(
             ORDER BY assigned_at DESC, audit_id""",
         auditor_id, service_area,
     )
-    return [_view(row) for row in rows]
+    return [plain(row) for row in rows]
 
 
 async def audit_view(pool: asyncpg.Pool, audit_id: uuid.UUID) -> dict[str, Any] | None:
     row = await pool.fetchrow("SELECT * FROM audits WHERE audit_id = $1", audit_id)
-    return _view(row) if row is not None else None
+    return plain(row) if row is not None else None
 
 
 async def service_area_of(pool: asyncpg.Pool, audit_id: uuid.UUID) -> str | None:

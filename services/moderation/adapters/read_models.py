@@ -11,6 +11,7 @@ import asyncpg
 from shared.contracts import EventContract
 from shared.envelope import Envelope
 from shared.events.moderation import AuditModerated, AuditQueuedForModeration
+from shared.postgres.rows import plain
 
 Status = Literal["awaiting", "moderated"]
 
@@ -51,12 +52,4 @@ async def list_queue(
             ORDER BY queued_at, audit_id""",
         service_area, status,
     )
-    return [
-        {
-            **dict(row),
-            "audit_id": str(row["audit_id"]),
-            "queued_at": row["queued_at"].isoformat(),
-            "moderated_at": row["moderated_at"] and row["moderated_at"].isoformat(),
-        }
-        for row in rows
-    ]
+    return [plain(row) for row in rows]

@@ -17,6 +17,7 @@ from shared.events.tracker import (
     ActionTrackingStarted,
     ChildOfConcernTrackingStarted,
 )
+from shared.postgres.rows import plain
 
 
 async def project(conn: asyncpg.Connection, envelope: Envelope, event: EventContract) -> None:
@@ -67,16 +68,7 @@ async def list_actions(
             ORDER BY due_date, action_id""",
         service_area, status,
     )
-    return [
-        {
-            **dict(row),
-            "action_id": str(row["action_id"]),
-            "audit_id": str(row["audit_id"]),
-            "due_date": row["due_date"].isoformat(),
-            "overdue_since": row["overdue_since"] and row["overdue_since"].isoformat(),
-        }
-        for row in rows
-    ]
+    return [plain(row) for row in rows]
 
 
 async def list_children_of_concern(
@@ -87,14 +79,8 @@ async def list_children_of_concern(
             ORDER BY tracked_since, concern_id""",
         service_area,
     )
+    # Calendar days in London, so a child added late yesterday counts one day.
     return [
-        {
-            **dict(row),
-            "concern_id": str(row["concern_id"]),
-            "audit_id": str(row["audit_id"]),
-            "tracked_since": row["tracked_since"].isoformat(),
-            # Calendar days in London, so a child added late yesterday counts one day.
-            "days_on_tracker": (today - london_date(row["tracked_since"])).days,
-        }
+        plain(row, days_on_tracker=(today - london_date(row["tracked_since"])).days)
         for row in rows
     ]

@@ -176,6 +176,18 @@ class EventStore:
             rows = await self._pool.fetch(sql, stream_id)
         return [_recorded(row) for row in rows]
 
+    async def read_streams(
+        self, stream_ids: Sequence[str], *, conn: Conn | None = None
+    ) -> dict[str, list[RecordedEvent]]:
+        """Several streams in one round trip; a stream with no events maps to []."""
+        sql = f"""SELECT {_COLUMNS}, stream_id FROM events WHERE stream_id = ANY($1::text[])
+                   ORDER BY stream_id, stream_version"""
+        executor = conn if conn is not None else self._pool
+        found: dict[str, list[RecordedEvent]] = {stream: [] for stream in stream_ids}
+        for row in await executor.fetch(sql, list(stream_ids)):
+            found[row["stream_id"]].append(_recorded(row))
+        return found
+
     async def stream_version(
         self, stream_id: str, *, conn: Conn | None = None
     ) -> int:

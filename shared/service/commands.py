@@ -78,6 +78,14 @@ class UnitOfWork:
         recorded = await self._store.read_stream(stream_id, conn=self.conn)
         return len(recorded), [event.decode(self._registry) for event in recorded]
 
+    async def histories(self, *stream_ids: str) -> list[tuple[int, list[EventContract]]]:
+        """`history` of several streams in one round trip, in the order asked."""
+        found = await self._store.read_streams(stream_ids, conn=self.conn)
+        return [
+            (len(found[stream]), [event.decode(self._registry) for event in found[stream]])
+            for stream in stream_ids
+        ]
+
     async def record(
         self, stream_id: str, expected_version: int, events: Sequence[EventContract]
     ) -> list[Envelope]:

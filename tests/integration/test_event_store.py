@@ -140,3 +140,16 @@ async def test_as_at_uses_commit_time_not_start_time(
 
     seen = [e async for batch in store.read_as_at(before_commit) for e in batch]
     assert seen == []
+
+
+async def test_several_streams_read_in_one_go_keep_their_own_order(store: EventStore) -> None:
+    first, second, empty = a_stream(), a_stream(), a_stream()
+    await store.append(first, 0, notes(first, 1, 3))
+    await store.append(second, 0, notes(second, 1, 2))
+
+    found = await store.read_streams([second, empty, first])
+
+    assert list(found) == [second, empty, first]
+    assert [e.envelope.stream_version for e in found[first]] == [1, 2, 3]
+    assert [e.envelope.stream_version for e in found[second]] == [1, 2]
+    assert found[empty] == []

@@ -15,11 +15,13 @@ from shared.service.commands import Answer, UnitOfWork
 async def handle(command: AllocateCase, *, month: str, unit: UnitOfWork) -> Answer:
     meta = unit.metadata
     cycle_of_month = cycle_id(meta.tenant, meta.service_area, month)
-    _, cycle_history = await unit.history(cycle_stream(cycle_of_month))
     stream = allocation_stream(cycle_of_month, command.case_id)
-    version, history = await unit.history(stream)
-    _, case_history = await unit.history(case_stream(command.case_id))
-    _, auditor_history = await unit.history(auditor_stream(meta.tenant, command.auditor_id))
+    (_, cycle_history), (version, history), (_, case_history), (_, auditor_history) = (
+        await unit.histories(
+            cycle_stream(cycle_of_month), stream, case_stream(command.case_id),
+            auditor_stream(meta.tenant, command.auditor_id),
+        )
+    )
     events = cycle.allocate_case(
         cycle_history, history, command,
         directory.registered_case(case_history),

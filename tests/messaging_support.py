@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
@@ -79,10 +80,11 @@ async def running_consumer(
     dead_letter_topic: str,
     handler: Handler = record_effect,
     handles: tuple[str, ...] = ("NoteRecorded",),
+    tenant: str | None = None,
 ) -> AsyncIterator[EventConsumer]:
     consumer = EventConsumer(
         name, topics, {t: handler for t in handles}, REGISTRY, pool, dead_letter_topic,
-        max_backoff=0.5,
+        max_backoff=0.5, tenant=tenant,
     )
     broker = kafka_broker(kafka)
     attach(broker, consumer, kafka)
@@ -91,6 +93,21 @@ async def running_consumer(
         yield consumer
     finally:
         await broker.stop()
+
+
+@contextlib.asynccontextmanager
+async def running_pipeline(
+    store: EventStore, db: ServiceDatabase, pool: asyncpg.Pool, topic: str,
+    kafka: KafkaSettings, *, handler: Handler = record_effect, tenant: str | None = None,
+) -> AsyncIterator[EventConsumer]:
+    """Store -> relay -> topic -> a fresh consumer group, dead letters on `<topic>.dlt`."""
+    async with (
+        running_relay(store, db, topic, kafka),
+        running_consumer(pool, [topic], kafka, name=f"c_{uuid.uuid4().hex[:10]}",
+                         dead_letter_topic=topic + ".dlt", handler=handler,
+                         tenant=tenant) as consumer,
+    ):
+        yield consumer
 
 
 async def eventually(

@@ -22,7 +22,7 @@ from tests.messaging_support import (
     has_effects,
     read_topic,
     record_effect,
-    running_consumer,
+    running_pipeline,
     running_relay,
 )
 from tests.support import a_stream, notes
@@ -96,11 +96,7 @@ async def test_database_connection_lost_mid_event_is_retried_not_dead_lettered(
             await delivery.conn.execute("SELECT pg_terminate_backend(pg_backend_pid())")
         await record_effect(delivery)
 
-    async with (
-        running_relay(store, service_db, topic, kafka),
-        running_consumer(pool, [topic], kafka, name=unique("c"),
-                         dead_letter_topic=topic + ".dlt", handler=flaky),
-    ):
+    async with running_pipeline(store, service_db, pool, topic, kafka, handler=flaky):
         await eventually(lambda: has_effects(pool, 3))
     assert failures["left"] == 0
     assert await read_topic(kafka, topic + ".dlt", 1, timeout=1) == []
@@ -121,11 +117,7 @@ async def test_a_handler_that_always_fails_is_dead_lettered_after_bounded_retrie
             raise ValueError("this note breaks a business rule")
         await record_effect(delivery)
 
-    async with (
-        running_relay(store, service_db, topic, kafka),
-        running_consumer(pool, [topic], kafka, name=unique("c"),
-                         dead_letter_topic=topic + ".dlt", handler=picky),
-    ):
+    async with running_pipeline(store, service_db, pool, topic, kafka, handler=picky):
         await eventually(lambda: has_effects(pool, 1))
         dead = await read_topic(kafka, topic + ".dlt", 1)
     assert len(dead) == 1
@@ -149,11 +141,7 @@ async def test_a_statement_timeout_is_waited_out_not_dead_lettered(
             await delivery.conn.execute("SELECT pg_sleep(1)")  # cancelled: SQLSTATE 57014
         await record_effect(delivery)
 
-    async with (
-        running_relay(store, service_db, topic, kafka),
-        running_consumer(pool, [topic], kafka, name=unique("c"),
-                         dead_letter_topic=topic + ".dlt", handler=slow_database),
-    ):
+    async with running_pipeline(store, service_db, pool, topic, kafka, handler=slow_database):
         await eventually(lambda: has_effects(pool, 2))
     assert timeouts["left"] == 0
     assert await read_topic(kafka, topic + ".dlt", 1, timeout=1) == []
@@ -169,23 +157,10 @@ async def test_an_event_of_another_tenant_is_dead_lettered(
     await store.append(ours, 0, notes(ours, 1, 1))
     foreign = notes(theirs, 1, 1)[0].model_copy(update={"tenant": "another-authority"})
     await store.append(theirs, 0, [foreign])
-    consumer_name = unique("c")
-    async with running_relay(store, service_db, topic, kafka):
-        from shared.messaging.consumer import EventConsumer
-        from shared.messaging.faststream_wiring import attach, kafka_broker
-        from tests.messaging_support import record_effect as effect
-        from tests.support import REGISTRY
-
-        consumer = EventConsumer(consumer_name, [topic], {"NoteRecorded": effect}, REGISTRY,
-                                 pool, topic + ".dlt", tenant="test-authority")
-        broker = kafka_broker(kafka)
-        attach(broker, consumer, kafka)
-        await broker.start()
-        try:
-            await eventually(lambda: has_effects(pool, 1))
-            dead = await read_topic(kafka, topic + ".dlt", 1)
-        finally:
-            await broker.stop()
+    async with running_pipeline(store, service_db, pool, topic, kafka,
+                                tenant="test-authority"):
+        await eventually(lambda: has_effects(pool, 1))
+        dead = await read_topic(kafka, topic + ".dlt", 1)
     assert len(dead) == 1
     assert dict(dead[0].headers)["dlt-reason"] == b"foreign-tenant"
     assert await effects_count(pool) == 1

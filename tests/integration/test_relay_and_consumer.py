@@ -20,6 +20,7 @@ from tests.messaging_support import (
     has_effects,
     read_topic,
     running_consumer,
+    running_pipeline,
     running_relay,
 )
 from tests.support import a_stream, notes
@@ -54,10 +55,7 @@ async def test_concurrent_writers_every_event_takes_effect_once_in_stream_order(
 ) -> None:
     streams = [a_stream() for _ in range(6)]
     slow_stream = a_stream()
-    async with (
-        running_relay(store, service_db, topic, kafka),
-        running_consumer(pool, [topic], kafka, name=unique("c"), dead_letter_topic=topic + ".dlt"),
-    ):
+    async with running_pipeline(store, service_db, pool, topic, kafka):
         # A transaction takes a low position first and commits only after everyone else.
         async with pool.acquire() as slow:
             tx = slow.transaction()
@@ -213,11 +211,7 @@ async def test_relay_republishes_when_the_broker_comes_back_empty(
             await eventually(lambda: _published_twice(kafka, topic, 4))
         broker.restart_empty()
         assert await read_topic(kafka, topic, 1, timeout=1) == []
-        async with (
-            running_relay(store, service_db, topic, kafka),
-            running_consumer(pool, [topic], kafka, name=unique("c"),
-                             dead_letter_topic=topic + ".dlt"),
-        ):
+        async with running_pipeline(store, service_db, pool, topic, kafka):
             await eventually(lambda: has_effects(pool, 4))
         await assert_each_once_in_stream_order(pool, 4)
     finally:

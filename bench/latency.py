@@ -57,8 +57,8 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from bench.run import PAYLOAD, percentile
 from deploy.processes import SERVICES, ServiceProcess, service_processes
-from shared.clock import SystemClock, london_date
 from shared.infra.ports import free_port_block
+from shared.kernel.clock import SystemClock, london_date
 from shared.messaging.kafka import ensure_topics, producer
 from shared.postgres.migrator import quote_ident
 from shared.postgres.provisioning import drop_schema

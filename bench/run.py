@@ -20,7 +20,7 @@ from collections.abc import Awaitable, Callable
 import asyncpg
 from aiokafka import AIOKafkaConsumer
 
-from shared.envelope import Envelope
+from shared.kernel.envelope import Envelope
 from shared.messaging.kafka import ensure_topics, producer
 from shared.messaging.relay import OutboxRelay
 from shared.postgres.event_store import EventStore

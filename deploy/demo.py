@@ -10,8 +10,8 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from cli.client import QaClient, ServiceError, service_urls
-from shared.clock import SystemClock, london_date
-from shared.identifiers import derived_id
+from shared.kernel.clock import SystemClock, london_date
+from shared.kernel.identifiers import derived_id
 
 AREA = "childrens-social-care"
 TEAMS = ["front-door", "assessment", "safeguarding", "children-in-care"]

@@ -12,6 +12,7 @@ from typing import Any
 import asyncpg
 from aiokafka import AIOKafkaConsumer
 
+from shared.kernel.contracts import EventContract
 from shared.messaging.consumer import EventConsumer
 from shared.messaging.faststream_wiring import attach, kafka_broker
 from shared.messaging.inbox import Delivery, Handler
@@ -19,7 +20,7 @@ from shared.messaging.relay import OutboxRelay
 from shared.postgres.event_store import EventStore
 from shared.postgres.provisioning import ServiceDatabase
 from shared.settings import KafkaSettings
-from tests.support import REGISTRY
+from tests.support import REGISTRY, NoteRecorded
 
 
 async def create_effects_table(admin_dsn: str, db: ServiceDatabase) -> None:
@@ -79,7 +80,7 @@ async def running_consumer(
     name: str,
     dead_letter_topic: str,
     handler: Handler = record_effect,
-    handles: tuple[str, ...] = ("NoteRecorded",),
+    handles: tuple[type[EventContract], ...] = (NoteRecorded,),
     tenant: str | None = None,
 ) -> AsyncIterator[EventConsumer]:
     consumer = EventConsumer(

@@ -5,10 +5,16 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from shared.actor import Person, SystemProcess
-from shared.contracts import ContractRegistry, EventContract
-from shared.envelope import Envelope, EventMetadata, seal
-from shared.identifiers import new_stream_id
+from services.allocation import bootstrap as allocation
+from services.audit import bootstrap as audit
+from services.moderation import bootstrap as moderation
+from services.reporting import bootstrap as reporting
+from services.tracker import bootstrap as tracker
+from shared.host.definition import ServiceDefinition
+from shared.kernel.actor import Person, SystemProcess
+from shared.kernel.contracts import ContractRegistry, EventContract
+from shared.kernel.envelope import Envelope, EventMetadata, seal
+from shared.kernel.identifiers import new_stream_id
 
 
 class NoteRecorded(EventContract):
@@ -48,3 +54,9 @@ def notes(stream_id: str, first_version: int, count: int, text: str = "note") ->
 
 def a_stream() -> str:
     return new_stream_id("note")
+
+
+# Every service as its composition root declares it.
+DEFINITIONS: list[ServiceDefinition] = [
+    module.definition() for module in (allocation, audit, moderation, tracker, reporting)
+]

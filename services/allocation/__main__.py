@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from services.allocation.bootstrap import definition
-from shared.service.runtime import serve
+from shared.host.serve import serve
 
 
 def main() -> None:

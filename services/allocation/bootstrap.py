@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from services.allocation.adapters.read_models import project
+from services.allocation.adapters.read_models import PROJECTION, PostgresAllocationQueries
+from services.allocation.application.queries import AllocationQueries
+from services.allocation.domain.events import REGISTRY
 from services.allocation.entrypoints.http import router
-from shared.events import allocation as allocation_events
-from shared.service.runtime import ServiceDefinition
+from shared.events import allocation as published
+from shared.host.definition import ServiceDefinition
 
 
 def definition() -> ServiceDefinition:
     return ServiceDefinition(
         name="allocation",
-        publishes=allocation_events.CONTRACTS,
         description="Opens monthly audit cycles, keeps the case register and auditor pool, "
         "and allocates each selected case to an auditor from another team.",
+        registry=REGISTRY,
+        publishes=published.CONTRACTS,
         migrations_package="services.allocation.adapters.migrations",
         routers=[router],
-        projector=project,
+        projections=[PROJECTION],
+        queries={AllocationQueries: PostgresAllocationQueries},
     )

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
-from services.audit.adapters.read_models import project
-from services.audit.entrypoints.events import subscriptions
+from services.audit.adapters.read_models import PROJECTION, PostgresAuditQueries
+from services.audit.application.queries import AuditQueries
+from services.audit.domain.events import REGISTRY
 from services.audit.entrypoints.http import router
-from shared.events import audit as audit_events
-from shared.service.runtime import ServiceDefinition
+from services.audit.entrypoints.subscriptions import ALLOCATIONS
+from shared.events import audit as published
+from shared.host.definition import ServiceDefinition
 
 
 def definition() -> ServiceDefinition:
     return ServiceDefinition(
         name="audit",
-        publishes=audit_events.CONTRACTS,
         description="Makes each allocated case's audit available to its auditor, and takes "
         "the auditor's submission: the overall grade, an action and any Child of Concern.",
+        registry=REGISTRY,
+        publishes=published.CONTRACTS,
         migrations_package="services.audit.adapters.migrations",
         routers=[router],
-        projector=project,
-        # Handed the running Runtime, so the handlers can open units of work in it.
-        subscriptions=subscriptions,
+        projections=[PROJECTION],
+        subscriptions=[ALLOCATIONS],
+        queries={AuditQueries: PostgresAuditQueries},
     )

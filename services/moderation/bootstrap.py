@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
-from services.moderation.adapters.read_models import project
-from services.moderation.entrypoints.consumers import subscriptions
+from services.moderation.adapters.read_models import PROJECTION, PostgresModerationQueries
+from services.moderation.application.queries import ModerationQueries
+from services.moderation.domain.events import REGISTRY
 from services.moderation.entrypoints.http import router
-from shared.events import moderation as moderation_events
-from shared.service.runtime import ServiceDefinition
+from services.moderation.entrypoints.subscriptions import AUDITS
+from shared.events import moderation as published
+from shared.host.definition import ServiceDefinition
 
 
 def definition() -> ServiceDefinition:
     return ServiceDefinition(
         name="moderation",
-        publishes=moderation_events.CONTRACTS,
         description="Queues every submitted audit for moderation, where someone other than "
         "its auditor agrees its grade or changes it with a rationale.",
+        registry=REGISTRY,
+        publishes=published.CONTRACTS,
         migrations_package="services.moderation.adapters.migrations",
         routers=[router],
-        projector=project,
-        subscriptions=subscriptions,
+        projections=[PROJECTION],
+        subscriptions=[AUDITS],
+        queries={ModerationQueries: PostgresModerationQueries},
     )

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-from services.reporting.adapters.read_models import HANDLERS, project
+from services.reporting.adapters.read_models import PROJECTION, PostgresMonthlyRows
+from services.reporting.application.monthly_report import MonthlyRows
 from services.reporting.entrypoints.http import router
-from shared.service.runtime import ServiceDefinition, Subscription
+from shared.events import REGISTRY
+from shared.host.definition import ServiceDefinition
+from shared.kit.subscriptions import Subscription
+
+# Every other service's topic feeds the monthly read models.
+READ_MODELS = Subscription(
+    "read-models", sources=("allocation", "audit", "moderation", "tracker"),
+    projection=PROJECTION,
+)
 
 
 def definition() -> ServiceDefinition:
@@ -13,14 +22,10 @@ def definition() -> ServiceDefinition:
         description="Keeps read models of every other service's events and answers, for a "
         "month and service area, how audits, moderation, Children of Concern and actions "
         "stand.",
+        registry=REGISTRY,
+        publishes=[],
         migrations_package="services.reporting.adapters.migrations",
         routers=[router],
-        projector=project,
-        subscriptions=lambda _: [
-            Subscription(
-                name="read-models",
-                sources=["allocation", "audit", "moderation", "tracker"],
-                handlers=HANDLERS,
-            )
-        ],
+        subscriptions=[READ_MODELS],
+        queries={MonthlyRows: PostgresMonthlyRows},
     )

@@ -1,16 +1,35 @@
-"""The platform's published event contracts, one module per owning service.
+"""The platform's wire contracts: the events a service publishes on its topic because
+other services (or downstream consumers) act on them, one module per owning service.
 
-Every service decodes every contract here, so it can tell an event it does not act
-on (ignored) from one nobody knows (dead-lettered).
+A service's internal events live in `services/<name>/domain/events.py` and never leave
+its store. Each service decodes with `service_registry(its internal contracts)`: every
+wire contract plus its own, so a consumer can tell an event it does not act on (passed
+over) from one nobody knows (dead-lettered).
 """
 
 from __future__ import annotations
 
-from shared.contracts import ContractRegistry
 from shared.events import allocation, audit, moderation, tracker
+from shared.kernel.contracts import ContractRegistry, EventContract
 
-REGISTRY = ContractRegistry()
-for _module in (allocation, audit, moderation, tracker):
-    REGISTRY.register_all(_module.CONTRACTS)
+WIRE_CONTRACTS: list[type[EventContract]] = [
+    *allocation.CONTRACTS, *audit.CONTRACTS, *moderation.CONTRACTS, *tracker.CONTRACTS,
+]
 
-REGISTRY.upcaster("ChildOfConcernTrackingStarted", 1)(tracker.upcast_concern_tracking_v1_to_v2)
+# Published on the topics before they became internal to their service (the service kit,
+# November 2026): records of them may still sit on a topic, so a consumer that cannot
+# decode one passes over it rather than dead-letter it.
+WITHDRAWN = frozenset({
+    "CaseRegistered", "AuditorRegistered", "AuditAssigned", "AuditQueuedForModeration",
+    "GradeChanged", "ActionTrackingStarted", "ChildOfConcernTrackingStarted",
+})
+
+
+def service_registry(*internal: type[EventContract]) -> ContractRegistry:
+    registry = ContractRegistry()
+    registry.register_all(WIRE_CONTRACTS)
+    registry.register_all(internal)
+    return registry
+
+
+REGISTRY = service_registry()

@@ -1,31 +1,21 @@
+"""What the allocation service publishes."""
+
 from __future__ import annotations
 
 import uuid
 from datetime import date
 
-from shared.contracts import EventContract
 from shared.events.common import ChildRef, LegalStatus, Month, PersonId, Team
+from shared.kernel.contracts import EventContract
 
 
 class AuditCycleOpened(EventContract):
+    """A month's audit cycle is open for a service area: reports know the month exists."""
+
     type_name = "AuditCycleOpened"
     cycle_id: uuid.UUID
     month: Month
     return_deadline: date
-
-
-class CaseRegistered(EventContract):
-    type_name = "CaseRegistered"
-    case_id: uuid.UUID
-    child_ref: ChildRef
-    legal_status: LegalStatus
-    team: Team
-
-
-class AuditorRegistered(EventContract):
-    type_name = "AuditorRegistered"
-    auditor_id: PersonId
-    team: Team
 
 
 class CaseAllocated(EventContract):
@@ -44,9 +34,4 @@ class CaseAllocated(EventContract):
     auditor_team: Team
 
 
-CONTRACTS: list[type[EventContract]] = [
-    AuditCycleOpened,
-    CaseRegistered,
-    AuditorRegistered,
-    CaseAllocated,
-]
+CONTRACTS: list[type[EventContract]] = [AuditCycleOpened, CaseAllocated]

@@ -1,3 +1,5 @@
+"""What the audit service publishes."""
+
 from __future__ import annotations
 
 import uuid
@@ -6,24 +8,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from shared.contracts import EventContract, PersonalData
 from shared.events.common import ChildRef, Grade, LegalStatus, Month, PersonId, Team
-
-
-class AuditAssigned(EventContract):
-    """The audit service has made an allocated case's audit available to its auditor."""
-
-    type_name = "AuditAssigned"
-    audit_id: uuid.UUID
-    allocation_id: uuid.UUID
-    cycle_id: uuid.UUID
-    month: Month
-    return_deadline: date
-    case_id: uuid.UUID
-    child_ref: ChildRef
-    legal_status: LegalStatus
-    case_team: Team
-    auditor_id: PersonId
+from shared.kernel.contracts import EventContract, PersonalData
 
 
 class AuditSubmitted(EventContract):
@@ -65,9 +51,4 @@ class ChildOfConcernRaised(EventContract):
     reason: Annotated[str, PersonalData(), Field(min_length=1, max_length=2000)]
 
 
-CONTRACTS: list[type[EventContract]] = [
-    AuditAssigned,
-    AuditSubmitted,
-    ActionRaised,
-    ChildOfConcernRaised,
-]
+CONTRACTS: list[type[EventContract]] = [AuditSubmitted, ActionRaised, ChildOfConcernRaised]

@@ -5,7 +5,10 @@ from typing import Annotated
 
 from pydantic import Field
 
-from shared.contracts import PersonalData
+from shared.kernel.contracts import PersonalData
+from shared.kernel.identifiers import PersonId
+
+__all__ = ["ChildRef", "Grade", "LegalStatus", "Month", "PersonId", "Team"]
 
 
 class Grade(StrEnum):
@@ -31,5 +34,4 @@ Month = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
 # case number or date of birth. Pseudonymous is still personal data: it is marked, so
 # the partnership feed and retention rules can find it.
 ChildRef = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{2,40}$"), PersonalData()]
-PersonId = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")]
 Team = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]

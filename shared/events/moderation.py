@@ -1,3 +1,5 @@
+"""What the moderation service publishes."""
+
 from __future__ import annotations
 
 import uuid
@@ -5,16 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from shared.contracts import EventContract
 from shared.events.common import Grade, Month, PersonId
-
-
-class AuditQueuedForModeration(EventContract):
-    type_name = "AuditQueuedForModeration"
-    audit_id: uuid.UUID
-    month: Month
-    auditor_id: PersonId
-    submitted_grade: Grade
+from shared.kernel.contracts import EventContract
 
 
 class AuditModerated(EventContract):
@@ -28,14 +22,4 @@ class AuditModerated(EventContract):
     rationale: Annotated[str, Field(max_length=4000)] = ""
 
 
-class GradeChanged(EventContract):
-    type_name = "GradeChanged"
-    audit_id: uuid.UUID
-    month: Month
-    moderator_id: PersonId
-    from_grade: Grade
-    to_grade: Grade
-    rationale: Annotated[str, Field(min_length=1, max_length=4000)]
-
-
-CONTRACTS: list[type[EventContract]] = [AuditQueuedForModeration, AuditModerated, GradeChanged]
+CONTRACTS: list[type[EventContract]] = [AuditModerated]

@@ -15,8 +15,10 @@ backoff for as long as it takes and never dead-lettered. A message that cannot b
 decoded (malformed JSON, an envelope that fails validation, a type or version no
 contract knows, an upcaster that cannot cope) or that belongs to another tenant is
 published to the consumer's dead-letter topic with the error in its headers, and
-consumption carries on. Any other error in a handler is tried three times, then
-dead-lettered. A dead-lettered event
+consumption carries on. An event every service knows but this consumer does not
+handle, or a type withdrawn from the wire (`shared/events`), is passed over: that
+decision is made here and nowhere else. Any other error in a handler is tried three
+times, then dead-lettered. A dead-lettered event
 means later events of the same stream are applied without it: read models may be
 incomplete for that stream until the event is repaired and replayed from the
 dead-letter topic, and the log names the stream and event when it happens.
@@ -27,7 +29,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import traceback
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import asyncpg
@@ -35,10 +37,10 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.errors import KafkaError
 from pydantic import ValidationError
 
-from shared.contracts import ContractRegistry, describe_validation_error
-from shared.envelope import Envelope
+from shared.kernel.contracts import ContractRegistry, EventContract, describe_validation_error
+from shared.kernel.envelope import Envelope
+from shared.kernel.errors import ConcurrencyError
 from shared.messaging.inbox import Handler, take_effect_once
-from shared.postgres.event_store import ConcurrencyError
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +88,7 @@ class EventConsumer:
         self,
         name: str,
         topics: list[str],
-        handlers: Mapping[str, Handler],
+        handlers: Mapping[type[EventContract], Handler],
         registry: ContractRegistry,
         pool: asyncpg.Pool,
         dead_letter_topic: str,
@@ -94,6 +96,7 @@ class EventConsumer:
         handler_attempts: int = 3,
         max_backoff: float = 5.0,
         tenant: str | None = None,
+        passed_over: Collection[str] = (),
     ) -> None:
         self.name = name
         self.topics = topics
@@ -104,6 +107,7 @@ class EventConsumer:
         self.handler_attempts = handler_attempts
         self.max_backoff = max_backoff
         self.tenant = tenant
+        self.passed_over = frozenset(passed_over)
         self.publish: Any = None  # set by `attach`: async (value, topic, key, headers) -> None
 
     async def deliver(self, record: Any, kafka_consumer: AIOKafkaConsumer) -> None:
@@ -115,6 +119,9 @@ class EventConsumer:
     async def _handle(self, record: Any) -> None:
         try:
             envelope = Envelope.from_json(record.value or b"")
+            if envelope.event_type in self.passed_over and not self.registry.knows(
+                    envelope.event_type):
+                return
             event = self.registry.decode(
                 envelope.event_type, envelope.schema_version, envelope.payload
             )
@@ -126,7 +133,7 @@ class EventConsumer:
             await self._dead_letter(
                 record, ValueError(f"event of tenant {envelope.tenant}"), "foreign-tenant")
             return
-        handler = self.handlers.get(envelope.event_type)
+        handler = self.handlers.get(type(event))
         if handler is None:
             return  # a type every service knows, but this consumer does not act on
         attempt, backoff = 0, 0.05

@@ -46,5 +46,6 @@ def attach(broker: KafkaBroker, consumer: EventConsumer, settings: KafkaSettings
         max_poll_interval_ms=60_000,
         rebalance_timeout_ms=10_000,
         title=f"{consumer.name}",
-        description=f"Events handled: {', '.join(sorted(consumer.handlers))}",
+        description="Events handled: "
+        + ", ".join(sorted(contract.type_name for contract in consumer.handlers)),
     )(on_event)

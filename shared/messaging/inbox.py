@@ -8,8 +8,8 @@ from typing import cast
 
 import asyncpg
 
-from shared.contracts import EventContract
-from shared.envelope import Envelope
+from shared.kernel.contracts import EventContract
+from shared.kernel.envelope import Envelope
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,9 @@ id so a stream stays on one partition and in order. The checkpoint is advanced o
 after the broker has acknowledged, so delivery is at least once; consumers' inboxes
 make the repeats harmless.
 
+Only the event types a service publishes (its wire contracts) go on its topic; its
+internal events stay in its store, and the checkpoint moves past them.
+
 One relay per store is active at a time (a PostgreSQL advisory lock held on its
 listening connection); a second process waits as a standby. It wakes on NOTIFY from
 the insert trigger and polls as a fallback.
@@ -17,12 +20,13 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
 
-from shared.envelope import RecordedEvent
+from shared.kernel.envelope import RecordedEvent
 from shared.messaging.kafka import ensure_topics, messages_on_topic, producer
 from shared.postgres.event_store import CommitPoint, EventStore
 from shared.settings import KafkaSettings
@@ -53,7 +57,9 @@ class OutboxRelay:
         name: str = "kafka",
         batch_size: int = 200,
         poll_interval: float = 1.0,
+        publishes: Collection[str] | None = None,
     ) -> None:
+        """`publishes`: the event types that go on the topic (None: every type)."""
         self._store = store
         self._dsn = admin_free_dsn
         self._schema = schema
@@ -62,6 +68,7 @@ class OutboxRelay:
         self._name = name
         self._batch_size = batch_size
         self._poll_interval = poll_interval
+        self._publishes = None if publishes is None else frozenset(publishes)
         self._wake = asyncio.Event()
         self._reload = asyncio.Event()
         self.active = asyncio.Event()
@@ -79,7 +86,7 @@ class OutboxRelay:
     async def republish_from(self, point: CommitPoint | None = None) -> None:
         """Publish again everything after `point` (a broker that lost its data)."""
         point = point or CommitPoint()
-        published = await self._store.count_up_to(point)
+        published = await self._store.count_up_to(point, self._publishes)
         await self._save(point, published, rewind=True)
         self._reload.set()
         self._wake.set()
@@ -152,9 +159,8 @@ class OutboxRelay:
                     point, published = checkpoint.point, checkpoint.published
                 batch = await self._store.read_committed(point, self._batch_size)
                 if batch:
-                    await self._publish(kafka, batch)
+                    published += await self._publish(kafka, batch)
                     point = CommitPoint(batch[-1].tx_id, batch[-1].global_position)
-                    published += len(batch)
                     await self._save(point, published)
                     backoff = _FIRST_BACKOFF
                     if waiting and len(batch) >= _BUSY_BATCH:
@@ -223,10 +229,13 @@ class OutboxRelay:
             )
             await self.republish_from(CommitPoint())
 
-    async def _publish(self, kafka: AIOKafkaProducer, batch: list[RecordedEvent]) -> None:
+    async def _publish(self, kafka: AIOKafkaProducer, batch: list[RecordedEvent]) -> int:
+        """Hands the batch's published types to the broker; how many it sent."""
         pending = []
         for event in batch:
             envelope = event.envelope
+            if self._publishes is not None and envelope.event_type not in self._publishes:
+                continue
             pending.append(
                 await kafka.send(
                     self.topic,
@@ -242,3 +251,4 @@ class OutboxRelay:
                 )
             )
         await asyncio.gather(*pending)
+        return len(pending)

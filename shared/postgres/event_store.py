@@ -15,24 +15,21 @@ all writers instead.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 
-from shared.envelope import Envelope, RecordedEvent
+from shared.kernel.envelope import Envelope, RecordedEvent, check_envelopes
+from shared.kernel.errors import ConcurrencyError
 
 # A plain connection or one borrowed from a pool: both run the same queries.
 Conn = asyncpg.Connection | PoolConnectionProxy
 
 _COLUMNS = "global_position, tx_id::text::bigint AS tx_id, envelope"
 _HORIZON = "tx_id < pg_snapshot_xmin(pg_current_snapshot())"
-
-
-class ConcurrencyError(Exception):
-    """The stream moved on since the caller read it: read again, decide again."""
 
 
 class AppendOnlyViolation(Exception):
@@ -139,14 +136,7 @@ class EventStore:
         """
         if not envelopes:
             return []
-        for offset, envelope in enumerate(envelopes, start=1):
-            if envelope.stream_id != stream_id:
-                raise ValueError(f"event {envelope.event_id} belongs to another stream")
-            if envelope.stream_version != expected_version + offset:
-                raise ValueError(
-                    f"event {envelope.event_id} has version {envelope.stream_version}, "
-                    f"expected {expected_version + offset}"
-                )
+        check_envelopes(stream_id, expected_version, envelopes)
         sql, args = _insert(envelopes)
         try:
             if conn is not None:
@@ -257,13 +247,18 @@ class EventStore:
             yield batch
             point = CommitPoint(batch[-1].tx_id, batch[-1].global_position)
 
-    async def count_up_to(self, point: CommitPoint) -> int:
+    async def count_up_to(
+        self, point: CommitPoint, event_types: Collection[str] | None = None
+    ) -> int:
+        """Events up to `point` in commit order (of the given types, if any are given)."""
         return int(
             await self._pool.fetchval(
                 """SELECT count(*) FROM events
-                    WHERE (tx_id, global_position) <= ($1::text::xid8, $2)""",
+                    WHERE (tx_id, global_position) <= ($1::text::xid8, $2)
+                      AND ($3::text[] IS NULL OR event_type = ANY($3::text[]))""",
                 str(point.tx_id),
                 point.global_position,
+                None if event_types is None else sorted(event_types),
             )
         )
 

@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from cli.client import QaClient, ServiceError
-from shared.clock import SystemClock, london_date
+from shared.kernel.clock import SystemClock, london_date
 from tests.e2e.conftest import Platform, poll, wait_for
 
 MONTH_TODAY = london_date(SystemClock().now())

@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 import asyncpg
 import pytest
 
-from shared.postgres.event_store import ConcurrencyError, EventStore
+from shared.kernel.errors import ConcurrencyError
+from shared.postgres.event_store import EventStore
 from shared.postgres.provisioning import ServiceDatabase
 from tests.support import a_stream, notes
 

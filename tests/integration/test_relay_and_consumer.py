@@ -9,8 +9,9 @@ import asyncpg
 import pytest
 
 from shared.infra.embedded_broker import EmbeddedBroker
+from shared.kernel.errors import ConcurrencyError
 from shared.messaging.kafka import producer
-from shared.postgres.event_store import ConcurrencyError, EventStore
+from shared.postgres.event_store import EventStore
 from shared.postgres.provisioning import ServiceDatabase
 from shared.settings import KafkaSettings
 from tests.conftest import unique

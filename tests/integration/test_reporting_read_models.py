@@ -11,7 +11,6 @@ import uuid
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from types import SimpleNamespace
 from typing import Any
 
 import asyncpg
@@ -19,19 +18,19 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from services.reporting.adapters.read_models import HANDLERS, PostgresMonthlyRows
-from services.reporting.application.monthly_report import MonthlyReportQuery, handle
-from services.reporting.entrypoints.http import router
-from shared.actor import SystemProcess
-from shared.contracts import EventContract
-from shared.envelope import Envelope, EventMetadata, seal
+from services.reporting.adapters.read_models import PROJECTION, PostgresMonthlyRows
+from services.reporting.application.monthly_report import MonthlyReportQuery, MonthlyRows, handle
+from services.reporting.entrypoints.http import monthly_rows, router
 from shared.events import REGISTRY
 from shared.events.allocation import CaseAllocated
 from shared.events.audit import ActionRaised, AuditSubmitted, ChildOfConcernRaised
 from shared.events.common import Grade, LegalStatus
 from shared.events.moderation import AuditModerated
 from shared.events.tracker import ActionOverdue
-from shared.messaging.inbox import take_effect_once
+from shared.kernel.actor import SystemProcess
+from shared.kernel.contracts import EventContract
+from shared.kernel.envelope import Envelope, EventMetadata, seal
+from shared.messaging.inbox import Delivery, take_effect_once
 from shared.postgres.migrator import SHARED_MIGRATIONS_PACKAGE, load_migrations
 from shared.postgres.pool import create_pool
 from shared.postgres.provisioning import drop_schema, provision
@@ -177,7 +176,12 @@ async def deliver(pool: asyncpg.Pool, envelope: Envelope) -> bool:
     """What the consumer does with a record: decode its wire form, then take effect once."""
     received = Envelope.from_json(envelope.canonical_json())
     event = REGISTRY.decode(received.event_type, received.schema_version, received.payload)
-    return await take_effect_once(pool, CONSUMER, received, event, HANDLERS[event.type_name])
+    assert type(event) in PROJECTION.handles
+
+    async def project(delivery: Delivery) -> None:
+        await PROJECTION.apply(delivery.conn, delivery.envelope, delivery.event)
+
+    return await take_effect_once(pool, CONSUMER, received, event, project)
 
 
 async def deliver_all(pool: asyncpg.Pool, facts: Iterable[Fact]) -> None:
@@ -266,7 +270,11 @@ async def test_the_http_report_reads_the_same_figures(pool: asyncpg.Pool) -> Non
     area = an_area()
     await deliver_all(pool, journey(area, MONTH).values())
     app = FastAPI()
-    app.state.runtime = SimpleNamespace(pool=pool)  # the route's port over the real pool
+
+    def rows() -> MonthlyRows:  # the route's port, over the real pool
+        return PostgresMonthlyRows(pool)
+
+    app.dependency_overrides[monthly_rows] = rows
     app.include_router(router)
 
     transport = httpx.ASGITransport(app=app)

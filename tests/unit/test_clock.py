@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from shared.clock import LONDON, ManualClock, add_working_days, london_date, month_of
+from shared.kernel.clock import LONDON, ManualClock, add_working_days, london_date, month_of
 
 
 @pytest.mark.parametrize(

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import uuid
 from typing import Annotated
 
 import pytest
 from pydantic import ValidationError
 
-from shared.contracts import (
+from services.tracker.domain.events import REGISTRY as TRACKER
+from services.tracker.domain.events import ChildOfConcernTrackingStarted
+from shared.kernel.contracts import (
     ContractRegistry,
     EventContract,
     InvalidPayload,
@@ -14,8 +17,8 @@ from shared.contracts import (
     UnknownSchemaVersion,
     personal_fields,
 )
-from shared.identifiers import new_stream_id
-from tests.support import NoteRecorded, notes
+from shared.kernel.identifiers import new_stream_id
+from tests.support import DEFINITIONS, NoteRecorded, notes
 
 
 class ChildRegisteredV1(EventContract):
@@ -84,29 +87,23 @@ def test_canonical_text_is_stable() -> None:
     assert ", " not in text[:50]
 
 
-def test_every_child_reference_in_the_published_contracts_is_marked_personal() -> None:
-    from shared.events import REGISTRY as PLATFORM
-
-    carrying = [
-        PLATFORM.contract(name)
-        for name in ("CaseRegistered", "CaseAllocated", "AuditSubmitted", "ActionRaised",
-                     "ChildOfConcernRaised", "ActionTrackingStarted")
-    ]
+def test_every_child_reference_and_free_text_in_any_contract_is_marked_personal() -> None:
+    contracts = {contract for definition in DEFINITIONS for contract in definition.registry}
+    carrying = [contract for contract in contracts if "child_ref" in contract.model_fields]
+    assert len(carrying) >= 6
     for contract in carrying:
         assert "child_ref" in personal_fields(contract), contract.type_name
-    assert "description" in personal_fields(PLATFORM.contract("ActionRaised"))
+    for contract in contracts:
+        for name in ("description", "reason"):
+            if name in contract.model_fields:
+                assert name in personal_fields(contract), (contract.type_name, name)
 
 
 def test_a_v1_concern_tracking_event_reads_as_v2_with_the_raised_time_unknown() -> None:
-    import uuid
-
-    from shared.events import REGISTRY as PLATFORM
-    from shared.events.tracker import ChildOfConcernTrackingStarted
-
     stored_v1 = {"concern_id": str(uuid.uuid4()), "audit_id": str(uuid.uuid4()),
                  "month": "2026-10", "child_ref": "CH-0001", "case_team": "safeguarding",
                  "category": 1}
-    event = PLATFORM.decode("ChildOfConcernTrackingStarted", 1, stored_v1)
+    event = TRACKER.decode("ChildOfConcernTrackingStarted", 1, stored_v1)
     assert isinstance(event, ChildOfConcernTrackingStarted)
     assert event.raised_at is None
     assert event.category == 1

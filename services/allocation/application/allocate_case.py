@@ -1,7 +1,10 @@
 from __future__ import annotations
 
-from services.allocation.domain import cycle, directory
-from services.allocation.domain.commands import AllocateCase
+from services.allocation.application.results import Allocation
+from services.allocation.domain.allocation import ALLOCATION
+from services.allocation.domain.commands import Allocate, AllocateCase
+from services.allocation.domain.cycle import CYCLE
+from services.allocation.domain.directory import AUDITOR, CASE
 from services.allocation.domain.streams import (
     allocation_stream,
     auditor_stream,
@@ -9,23 +12,21 @@ from services.allocation.domain.streams import (
     cycle_id,
     cycle_stream,
 )
-from shared.service.commands import Answer, UnitOfWork
+from shared.kit.unit_of_work import UnitOfWork
 
 
-async def handle(command: AllocateCase, *, month: str, unit: UnitOfWork) -> Answer:
+async def handle(command: AllocateCase, unit: UnitOfWork) -> Allocation:
     meta = unit.metadata
-    cycle_of_month = cycle_id(meta.tenant, meta.service_area, month)
-    stream = allocation_stream(cycle_of_month, command.case_id)
-    (_, cycle_history), (version, history), (_, case_history), (_, auditor_history) = (
-        await unit.histories(
-            cycle_stream(cycle_of_month), stream, case_stream(command.case_id),
-            auditor_stream(meta.tenant, command.auditor_id),
-        )
+    cycle = cycle_id(meta.tenant, meta.service_area, command.month)
+    stream = allocation_stream(cycle, command.case_id)
+    streams = (cycle_stream(cycle), case_stream(command.case_id),
+               auditor_stream(meta.tenant, command.auditor_id))
+    await unit.prefetch(stream, *streams)  # all four in one round trip
+    decided = Allocate(
+        allocation_id=command.allocation_id,
+        cycle=await unit.state(CYCLE, streams[0]),
+        case=await unit.state(CASE, streams[1]),
+        auditor=await unit.state(AUDITOR, streams[2]),
     )
-    events = cycle.allocate_case(
-        cycle_history, history, command,
-        directory.registered_case(case_history),
-        directory.registered_auditor(auditor_history),
-    )
-    await unit.record(stream, version, events)
-    return Answer(201, events[0].model_dump(mode="json"))
+    (allocated,) = await unit.execute(ALLOCATION, stream, decided)
+    return Allocation.model_validate(allocated.model_dump())

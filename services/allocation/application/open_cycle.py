@@ -1,18 +1,18 @@
 from __future__ import annotations
 
-from services.allocation.domain import cycle
+from datetime import date
+
+from services.allocation.application.results import OpenedCycle
 from services.allocation.domain.commands import OpenCycle
-from services.allocation.domain.streams import cycle_stream
-from shared.service.commands import Answer, UnitOfWork
+from services.allocation.domain.cycle import CYCLE, last_day_of
+from services.allocation.domain.streams import cycle_id, cycle_stream
+from shared.kit.unit_of_work import UnitOfWork
 
 
-async def handle(command: OpenCycle, *, unit: UnitOfWork) -> Answer:
-    stream = cycle_stream(command.cycle_id)
-    version, history = await unit.history(stream)
-    await unit.record(stream, version, cycle.open_cycle(history, command))
-    return Answer(201, {
-        "cycle_id": str(command.cycle_id),
-        "service_area": unit.metadata.service_area,
-        "month": command.month,
-        "return_deadline": command.return_deadline.isoformat(),
-    })
+async def handle(month: str, return_deadline: date | None, unit: UnitOfWork) -> OpenedCycle:
+    meta = unit.metadata
+    command = OpenCycle(cycle_id(meta.tenant, meta.service_area, month), month,
+                        return_deadline or last_day_of(month))
+    await unit.execute(CYCLE, cycle_stream(command.cycle_id), command)
+    return OpenedCycle(cycle_id=command.cycle_id, service_area=meta.service_area,
+                       month=month, return_deadline=command.return_deadline)

@@ -6,6 +6,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
+from services.allocation.domain.events import AuditorRegistered, CaseRegistered
+from shared.events.allocation import AuditCycleOpened
 from shared.events.common import LegalStatus
 
 
@@ -35,3 +37,15 @@ class AllocateCase:
     allocation_id: uuid.UUID
     case_id: uuid.UUID
     auditor_id: str
+    month: str
+
+
+@dataclass(frozen=True)
+class Allocate:
+    """AllocateCase with what the other streams say: the cycle, the case, the auditor
+    (None where that stream is empty)."""
+
+    allocation_id: uuid.UUID
+    cycle: AuditCycleOpened | None
+    case: CaseRegistered | None
+    auditor: AuditorRegistered | None

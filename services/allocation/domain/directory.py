@@ -5,39 +5,37 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from services.allocation.domain.commands import RegisterAuditor, RegisterCase
-from shared.contracts import EventContract
-from shared.domain import NotFound, RuleBroken
-from shared.events.allocation import AuditorRegistered, CaseRegistered
+from services.allocation.domain.events import AuditorRegistered, CaseRegistered
+from shared.kernel.contracts import EventContract
+from shared.kernel.decider import Decider
+from shared.kernel.errors import RuleBroken
+
+Case = CaseRegistered | None
+Auditor = AuditorRegistered | None
 
 
-def register_case(history: Sequence[EventContract], command: RegisterCase) -> list[EventContract]:
-    if history:
+def evolve_case(state: Case, event: EventContract) -> Case:
+    return event if isinstance(event, CaseRegistered) else state
+
+
+def register_case(command: RegisterCase, state: Case) -> Sequence[EventContract]:
+    if state is not None:
         raise RuleBroken("this case is already registered")
-    return [
-        CaseRegistered(
-            case_id=command.case_id, child_ref=command.child_ref,
-            legal_status=command.legal_status, team=command.team,
-        )
-    ]
+    return [CaseRegistered(case_id=command.case_id, child_ref=command.child_ref,
+                           legal_status=command.legal_status, team=command.team)]
 
 
-def register_auditor(
-    history: Sequence[EventContract], command: RegisterAuditor
-) -> list[EventContract]:
-    if history:
+def evolve_auditor(state: Auditor, event: EventContract) -> Auditor:
+    return event if isinstance(event, AuditorRegistered) else state
+
+
+def register_auditor(command: RegisterAuditor, state: Auditor) -> Sequence[EventContract]:
+    if state is not None:
         raise RuleBroken(f"auditor {command.auditor_id} is already registered")
     return [AuditorRegistered(auditor_id=command.auditor_id, team=command.team)]
 
 
-def registered_case(history: Sequence[EventContract]) -> CaseRegistered:
-    for event in history:
-        if isinstance(event, CaseRegistered):
-            return event
-    raise NotFound("no such case is registered")
-
-
-def registered_auditor(history: Sequence[EventContract]) -> AuditorRegistered:
-    for event in history:
-        if isinstance(event, AuditorRegistered):
-            return event
-    raise NotFound("no such auditor is registered")
+CASE: Decider[RegisterCase, Case] = Decider("case", None, evolve_case, register_case)
+AUDITOR: Decider[RegisterAuditor, Auditor] = Decider(
+    "auditor", None, evolve_auditor, register_auditor
+)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from shared.identifiers import derived_id, stream_id
+from shared.kernel.identifiers import derived_id, stream_id
 
 
 def cycle_id(tenant: str, service_area: str, month: str) -> uuid.UUID:

@@ -2,35 +2,36 @@
 
 from __future__ import annotations
 
-import calendar
 import uuid
 from datetime import date
+from functools import partial
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends, HTTPException, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.allocation.adapters import read_models
 from services.allocation.application import (
     allocate_case,
     open_cycle,
     register_auditor,
     register_case,
 )
-from services.allocation.domain.commands import (
-    AllocateCase,
-    OpenCycle,
-    RegisterAuditor,
-    RegisterCase,
+from services.allocation.application.queries import AllocationQueries
+from services.allocation.application.results import (
+    Allocation,
+    OpenedCycle,
+    RegisteredAuditor,
+    RegisteredCase,
 )
-from services.allocation.domain.streams import cycle_id
+from services.allocation.domain.commands import AllocateCase, RegisterAuditor, RegisterCase
 from shared.events.common import ChildRef, LegalStatus, Month, PersonId, Team
-from shared.identifiers import SLUG_PATTERN, Slug
-from shared.service.dependencies import ActorDep, RuntimeDep
-from shared.service.http import CorrelationId, IdempotencyKey, command_context, respond
+from shared.http.conventions import ActorDep, CorrelationId, IdempotencyKey, command_context
+from shared.http.dependencies import CommandsDep, provider
+from shared.kernel.identifiers import SLUG_PATTERN, Slug
 
 router = APIRouter()
+queries = provider(AllocationQueries)
+QueriesDep = Annotated[AllocationQueries, Depends(queries)]
 
 # A query parameter needs Query(pattern=...): a pydantic Field inside Annotated validates
 # nothing there, so a bad service area would be answered 200 with an empty list.
@@ -72,67 +73,62 @@ class AllocateCaseRequest(Request):
 
 
 @router.post("/cycles", status_code=201, tags=["cycles"])
-async def open_a_cycle(body: OpenCycleRequest, runtime: RuntimeDep, actor: ActorDep,
+async def open_a_cycle(body: OpenCycleRequest, commands: CommandsDep, actor: ActorDep,
                        idempotency_key: IdempotencyKey = None,
-                       correlation_id: CorrelationId = None) -> JSONResponse:
-    year, month = (int(part) for part in body.month.split("-"))
-    deadline = body.return_deadline or date(year, month, calendar.monthrange(year, month)[1])
-    command = OpenCycle(cycle_id(runtime.settings.tenant, body.service_area, body.month),
-                        body.month, deadline)
+                       correlation_id: CorrelationId = None) -> OpenedCycle:
     context = command_context("OpenCycle", actor, body.service_area, body, idempotency_key,
                               correlation_id)
-    return respond(await runtime.commands.run(
-        context, lambda unit: open_cycle.handle(command, unit=unit)))
+    return await commands.run(
+        context, partial(open_cycle.handle, body.month, body.return_deadline), OpenedCycle)
 
 
 @router.post("/cases", status_code=201, tags=["case register"])
-async def register_a_case(body: RegisterCaseRequest, runtime: RuntimeDep, actor: ActorDep,
+async def register_a_case(body: RegisterCaseRequest, commands: CommandsDep, actor: ActorDep,
                           idempotency_key: IdempotencyKey = None,
-                          correlation_id: CorrelationId = None) -> JSONResponse:
+                          correlation_id: CorrelationId = None) -> RegisteredCase:
     command = RegisterCase(body.case_id or uuid.uuid4(), body.child_ref, body.legal_status,
                            body.team)
     context = command_context("RegisterCase", actor, body.service_area, body, idempotency_key,
                               correlation_id)
-    return respond(await runtime.commands.run(
-        context, lambda unit: register_case.handle(command, unit=unit)))
+    return await commands.run(context, partial(register_case.handle, command), RegisteredCase)
 
 
 @router.post("/auditors", status_code=201, tags=["auditor pool"])
-async def register_an_auditor(body: RegisterAuditorRequest, runtime: RuntimeDep,
+async def register_an_auditor(body: RegisterAuditorRequest, commands: CommandsDep,
                               actor: ActorDep, idempotency_key: IdempotencyKey = None,
-                              correlation_id: CorrelationId = None) -> JSONResponse:
+                              correlation_id: CorrelationId = None) -> RegisteredAuditor:
     command = RegisterAuditor(body.auditor_id, body.team)
     context = command_context("RegisterAuditor", actor, body.service_area, body,
                               idempotency_key, correlation_id)
-    return respond(await runtime.commands.run(
-        context, lambda unit: register_auditor.handle(command, unit=unit)))
+    return await commands.run(context, partial(register_auditor.handle, command),
+                              RegisteredAuditor)
 
 
 @router.post("/allocations", status_code=201, tags=["cycles"])
-async def allocate_a_case(body: AllocateCaseRequest, runtime: RuntimeDep, actor: ActorDep,
+async def allocate_a_case(body: AllocateCaseRequest, commands: CommandsDep, actor: ActorDep,
                           idempotency_key: IdempotencyKey = None,
-                          correlation_id: CorrelationId = None) -> JSONResponse:
-    command = AllocateCase(body.allocation_id or uuid.uuid4(), body.case_id, body.auditor_id)
+                          correlation_id: CorrelationId = None) -> Allocation:
+    command = AllocateCase(body.allocation_id or uuid.uuid4(), body.case_id, body.auditor_id,
+                           body.month)
     context = command_context("AllocateCase", actor, body.service_area, body,
                               idempotency_key, correlation_id)
-    return respond(await runtime.commands.run(
-        context, lambda unit: allocate_case.handle(command, month=body.month, unit=unit)))
+    return await commands.run(context, partial(allocate_case.handle, command), Allocation)
 
 
 @router.get("/cycles/{service_area}/{month}", tags=["cycles"])
-async def show_cycle(service_area: Slug, month: Month, runtime: RuntimeDep) -> dict[str, Any]:
-    view = await read_models.cycle_view(runtime.pool, service_area, month)
+async def show_cycle(service_area: Slug, month: Month, queries: QueriesDep) -> dict[str, Any]:
+    view = await queries.cycle(service_area, month)
     if view is None:
         raise HTTPException(404, f"no {month} cycle is open for {service_area}")
     return view
 
 
 @router.get("/cases", tags=["case register"])
-async def cases(service_area: ServiceAreaQuery, runtime: RuntimeDep) -> list[dict[str, Any]]:
-    return await read_models.list_cases(runtime.pool, service_area)
+async def cases(service_area: ServiceAreaQuery, queries: QueriesDep) -> list[dict[str, Any]]:
+    return await queries.cases(service_area)
 
 
 @router.get("/auditors", tags=["auditor pool"])
 async def auditors(service_area: ServiceAreaQuery,
-                   runtime: RuntimeDep) -> list[dict[str, Any]]:
-    return await read_models.list_auditors(runtime.pool, service_area)
+                   queries: QueriesDep) -> list[dict[str, Any]]:
+    return await queries.auditors(service_area)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
 from shared.events.common import Grade, LegalStatus
@@ -46,3 +46,8 @@ class SubmitAudit:
     overall_grade: Grade
     action: RaiseAction
     child_of_concern: RaiseChildOfConcern | None = None
+    # When it was submitted; the use case fills it from the clock, never the domain.
+    submitted_at: datetime | None = None
+
+
+AuditCommand = AssignAudit | SubmitAudit

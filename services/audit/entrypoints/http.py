@@ -4,22 +4,26 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from functools import partial
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException
-from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from fastapi import APIRouter, Depends, HTTPException
+from pydantic import BaseModel, ConfigDict, Field
 
-from services.audit.adapters import read_models
 from services.audit.application import submit_audit
-from services.audit.domain.audit import may_read
+from services.audit.application.queries import AuditQueries
+from services.audit.application.submit_audit import SubmittedAudit
 from services.audit.domain.commands import RaiseAction, RaiseChildOfConcern, SubmitAudit
+from services.audit.domain.rules import CONCERN_ONLY_WHEN_INADEQUATE, may_read
 from shared.events.common import Grade, PersonId
-from shared.identifiers import Slug
-from shared.service.dependencies import ActorDep, RuntimeDep
-from shared.service.http import CorrelationId, IdempotencyKey, command_context, respond
+from shared.http.conventions import ActorDep, CorrelationId, IdempotencyKey, command_context
+from shared.http.dependencies import CommandsDep, provider
+from shared.http.validation import enforce
+from shared.kernel.identifiers import Slug
 
 router = APIRouter()
+queries = provider(AuditQueries)
+QueriesDep = Annotated[AuditQueries, Depends(queries)]
 
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
 
@@ -44,27 +48,17 @@ class SubmitAuditRequest(Request):
     action: ActionRequest
     child_of_concern: ChildOfConcernRequest | None = None
 
-    # A field validator rather than a model validator, so the 422 names child_of_concern.
-    @field_validator("child_of_concern")
-    @classmethod
-    def only_when_inadequate(
-        cls, value: ChildOfConcernRequest | None, info: ValidationInfo
-    ) -> ChildOfConcernRequest | None:
-        grade = info.data.get("overall_grade")
-        if value is not None and grade is not None and grade is not Grade.INADEQUATE:
-            raise ValueError(
-                "a Child of Concern may be raised only on an audit graded inadequate"
-            )
-        return value
+    _concern_only_when_inadequate = enforce(CONCERN_ONLY_WHEN_INADEQUATE)
 
 
 @router.post("/audits/{audit_id}/submission", status_code=201, tags=["audits"])
-async def submit_an_audit(audit_id: uuid.UUID, body: SubmitAuditRequest, runtime: RuntimeDep,
-                          actor: ActorDep, idempotency_key: IdempotencyKey = None,
-                          correlation_id: CorrelationId = None) -> JSONResponse:
+async def submit_an_audit(audit_id: uuid.UUID, body: SubmitAuditRequest,
+                          commands: CommandsDep, queries: QueriesDep, actor: ActorDep,
+                          idempotency_key: IdempotencyKey = None,
+                          correlation_id: CorrelationId = None) -> SubmittedAudit:
     # The events of a submission belong to the audit's service area, which only the
     # audit knows: the request does not (and must not have to) repeat it.
-    service_area = await read_models.service_area_of(runtime.pool, audit_id)
+    service_area = await queries.service_area_of(audit_id)
     if service_area is None:
         raise HTTPException(404, "no such audit has been assigned")
     concern = body.child_of_concern
@@ -81,20 +75,19 @@ async def submit_an_audit(audit_id: uuid.UUID, body: SubmitAuditRequest, runtime
     )
     context = command_context("SubmitAudit", actor, service_area, body, idempotency_key,
                               correlation_id, path={"audit_id": audit_id})
-    return respond(await runtime.commands.run(
-        context, lambda unit: submit_audit.handle(command, unit=unit)))
+    return await commands.run(context, partial(submit_audit.handle, command), SubmittedAudit)
 
 
 @router.get("/audits", tags=["audits"])
-async def my_audits(runtime: RuntimeDep, actor: ActorDep,
+async def my_audits(queries: QueriesDep, actor: ActorDep,
                     service_area: Slug | None = None) -> list[dict[str, Any]]:
-    return await read_models.audits_of(runtime.pool, actor.person_id, service_area)
+    return await queries.audits_of(actor.person_id, service_area)
 
 
 @router.get("/audits/{audit_id}", tags=["audits"])
-async def show_audit(audit_id: uuid.UUID, runtime: RuntimeDep,
+async def show_audit(audit_id: uuid.UUID, queries: QueriesDep,
                      actor: ActorDep) -> dict[str, Any]:
-    view = await read_models.audit_view(runtime.pool, audit_id)
+    view = await queries.audit(audit_id)
     if view is None:
         raise HTTPException(404, "no such audit has been assigned")
     if not may_read(view["auditor_id"], actor.person_id, actor.role):

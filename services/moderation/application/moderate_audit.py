@@ -1,18 +1,28 @@
 from __future__ import annotations
 
-from services.moderation.domain import moderation
+import uuid
+from typing import Literal
+
+from pydantic import BaseModel
+
 from services.moderation.domain.commands import ModerateAudit
+from services.moderation.domain.moderation import MODERATION
 from services.moderation.domain.streams import moderation_stream
-from shared.service.commands import Answer, UnitOfWork
+from shared.events.common import Grade
+from shared.events.moderation import AuditModerated
+from shared.kit.unit_of_work import UnitOfWork
 
 
-async def handle(command: ModerateAudit, *, unit: UnitOfWork) -> Answer:
-    stream = moderation_stream(command.audit_id)
-    version, history = await unit.history(stream)
-    events = moderation.moderate(history, command)
-    await unit.record(stream, version, events)
-    moderated = events[0].model_dump(mode="json")
-    return Answer(201, {
-        key: moderated[key]
-        for key in ("audit_id", "outcome", "original_grade", "moderated_grade")
-    })
+class ModeratedAudit(BaseModel):
+    audit_id: uuid.UUID
+    outcome: Literal["agreed", "grade-changed"]
+    original_grade: Grade
+    moderated_grade: Grade
+
+
+async def handle(command: ModerateAudit, unit: UnitOfWork) -> ModeratedAudit:
+    events = await unit.execute(MODERATION, moderation_stream(command.audit_id), command)
+    moderated = next(e for e in events if isinstance(e, AuditModerated))
+    return ModeratedAudit(audit_id=moderated.audit_id, outcome=moderated.outcome,
+                          original_grade=moderated.original_grade,
+                          moderated_grade=moderated.moderated_grade)

@@ -1,19 +1,14 @@
+"""When an audit is submitted, it joins the moderation queue."""
+
 from __future__ import annotations
 
-from services.moderation.domain import moderation
 from services.moderation.domain.commands import QueueAudit
+from services.moderation.domain.moderation import MODERATION
 from services.moderation.domain.streams import moderation_stream
-from shared.service.commands import Answer, UnitOfWork
+from shared.events.audit import AuditSubmitted
+from shared.kit.unit_of_work import UnitOfWork
 
 
-async def handle(command: QueueAudit, *, unit: UnitOfWork) -> Answer:
-    stream = moderation_stream(command.audit_id)
-    version, history = await unit.history(stream)
-    events = moderation.queue_audit(history, command)
-    await unit.record(stream, version, events)
-    return Answer(201 if events else 200, {
-        "audit_id": str(command.audit_id),
-        "month": command.month,
-        "auditor_id": command.auditor_id,
-        "submitted_grade": command.submitted_grade.value,
-    })
+async def when_audit_submitted(event: AuditSubmitted, unit: UnitOfWork) -> None:
+    command = QueueAudit(event.audit_id, event.month, event.auditor_id, event.overall_grade)
+    await unit.execute(MODERATION, moderation_stream(event.audit_id), command)

@@ -26,3 +26,6 @@ class ModerateAudit:
     outcome: Outcome
     moderated_grade: Grade | None = None
     rationale: str = ""
+
+
+ModerationCommand = QueueAudit | ModerateAudit

@@ -4,13 +4,19 @@ than its auditor, who either agrees the grade or changes it with a rationale."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from services.moderation.domain.commands import ModerateAudit, QueueAudit
-from shared.contracts import EventContract
-from shared.domain import Forbidden, NotFound, RuleBroken
+from services.moderation.domain.commands import ModerateAudit, ModerationCommand, QueueAudit
+from services.moderation.domain.events import AuditQueuedForModeration, GradeChanged
+from services.moderation.domain.rules import (
+    GRADE_CHANGE_HAS_A_RATIONALE,
+    GRADE_CHANGE_NAMES_THE_GRADE,
+)
 from shared.events.common import Grade
-from shared.events.moderation import AuditModerated, AuditQueuedForModeration, GradeChanged
+from shared.events.moderation import AuditModerated
+from shared.kernel.contracts import EventContract
+from shared.kernel.decider import Decider
+from shared.kernel.errors import Forbidden, NotFound, RuleBroken
 
 
 class OwnAudit(Forbidden):
@@ -20,58 +26,54 @@ class OwnAudit(Forbidden):
 
 @dataclass(frozen=True)
 class Moderation:
-    queued: AuditQueuedForModeration | None
-    moderated: AuditModerated | None
-
-
-def replay(history: Sequence[EventContract]) -> Moderation:
     queued: AuditQueuedForModeration | None = None
     moderated: AuditModerated | None = None
-    for event in history:
-        if isinstance(event, AuditQueuedForModeration):
-            queued = event
-        elif isinstance(event, AuditModerated):
-            moderated = event
-    return Moderation(queued, moderated)
 
 
-def queue_audit(history: Sequence[EventContract], command: QueueAudit) -> list[EventContract]:
+def evolve(state: Moderation, event: EventContract) -> Moderation:
+    if isinstance(event, AuditQueuedForModeration):
+        return replace(state, queued=event)
+    if isinstance(event, AuditModerated):
+        return replace(state, moderated=event)
+    return state
+
+
+def decide(command: ModerationCommand, state: Moderation) -> Sequence[EventContract]:
+    if isinstance(command, QueueAudit):
+        return queue(command, state)
+    return moderate(command, state)
+
+
+def queue(command: QueueAudit, state: Moderation) -> list[EventContract]:
     # AuditSubmitted may be published again (a replay, a resubmission): the first one
     # queues the audit and anything later must not reopen or duplicate it.
-    if history:
+    if state.queued is not None:
         return []
-    return [
-        AuditQueuedForModeration(
-            audit_id=command.audit_id, month=command.month,
-            auditor_id=command.auditor_id, submitted_grade=command.submitted_grade,
-        )
-    ]
+    return [AuditQueuedForModeration(audit_id=command.audit_id, month=command.month,
+                                     auditor_id=command.auditor_id,
+                                     submitted_grade=command.submitted_grade)]
 
 
-def moderate(history: Sequence[EventContract], command: ModerateAudit) -> list[EventContract]:
-    state = replay(history)
+def moderate(command: ModerateAudit, state: Moderation) -> list[EventContract]:
     queued = state.queued
     if queued is None:
         raise NotFound("no such audit is queued for moderation")
     if command.moderator_id == queued.auditor_id:
         raise OwnAudit("an auditor never moderates their own audit")
     if state.moderated is not None:
-        raise RuleBroken(
-            f"this audit was already moderated by {state.moderated.moderator_id}"
-        )
+        raise RuleBroken(f"this audit was already moderated by {state.moderated.moderator_id}")
     original = queued.submitted_grade
     if command.outcome == "agreed":
         if command.moderated_grade not in (None, original):
             raise RuleBroken("agreeing keeps the submitted grade: change it with grade-changed")
         return [_moderated(queued, command, original)]
-    if command.moderated_grade is None:
-        raise RuleBroken("a grade change names the new grade")
+    GRADE_CHANGE_NAMES_THE_GRADE.check(command)
+    GRADE_CHANGE_HAS_A_RATIONALE.check(command)
+    assert command.moderated_grade is not None  # the rule above
     if command.moderated_grade == original:
         raise RuleBroken(
             f"the audit was already graded {original.value}: agree it instead of changing it"
         )
-    if not command.rationale.strip():
-        raise RuleBroken("a grade change needs a rationale")
     return [
         _moderated(queued, command, command.moderated_grade),
         GradeChanged(
@@ -89,3 +91,8 @@ def _moderated(
         outcome=command.outcome, original_grade=queued.submitted_grade, moderated_grade=grade,
         rationale=command.rationale,
     )
+
+
+MODERATION: Decider[ModerationCommand, Moderation] = Decider(
+    "moderation", Moderation(), evolve, decide
+)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from shared.identifiers import stream_id
+from shared.kernel.identifiers import stream_id
 
 
 def moderation_stream(audit_id: uuid.UUID) -> str:

@@ -1,4 +1,4 @@
-"""The reporting read models: written by the consumer's handlers inside its inbox
+"""The reporting read models: a projection the consumer runs inside its inbox
 transaction, read back for one service area and month (the MonthlyRows port).
 
 The inbox already makes each event take effect once; every write is still an upsert on
@@ -8,8 +8,6 @@ cannot double count, and events from different topics may arrive in any order.
 
 from __future__ import annotations
 
-from typing import TypeVar
-
 import asyncpg
 
 from services.reporting.domain.monthly_summary import (
@@ -18,50 +16,40 @@ from services.reporting.domain.monthly_summary import (
     ConcernRow,
     MonthRows,
 )
-from shared.contracts import EventContract
-from shared.envelope import Envelope
 from shared.events.allocation import CaseAllocated
 from shared.events.audit import ActionRaised, AuditSubmitted, ChildOfConcernRaised
 from shared.events.common import Grade
 from shared.events.moderation import AuditModerated
 from shared.events.tracker import ActionOverdue
-from shared.messaging.inbox import Delivery, Handler
+from shared.kernel.envelope import Envelope
+from shared.kit.projection import Projection
 
-E = TypeVar("E", bound=EventContract)
-
-
-async def project(conn: asyncpg.Connection, envelope: Envelope, event: EventContract) -> None:
-    """The reporting service records no events of its own yet, so nothing to project."""
-    return None
+PROJECTION: Projection[asyncpg.Connection] = Projection(
+    "monthly-read-models", tables=("allocations", "audits", "concerns", "actions"))
 
 
-def _event(delivery: Delivery, contract: type[E]) -> E:
-    event = delivery.event
-    if not isinstance(event, contract):
-        raise TypeError(f"expected {contract.type_name}, got {type(event).__name__}")
-    return event
-
-
-async def on_case_allocated(delivery: Delivery) -> None:
-    event = _event(delivery, CaseAllocated)
-    await delivery.conn.execute(
+@PROJECTION.on(CaseAllocated)
+async def on_case_allocated(conn: asyncpg.Connection, event: CaseAllocated,
+                            envelope: Envelope) -> None:
+    await conn.execute(
         """INSERT INTO allocations (allocation_id, service_area, month, allocation_seen)
            VALUES ($1, $2, $3, true)
            ON CONFLICT (allocation_id) DO UPDATE SET allocation_seen = true""",
-        event.allocation_id, delivery.envelope.service_area, event.month,
+        event.allocation_id, envelope.service_area, event.month,
     )
 
 
-async def on_audit_submitted(delivery: Delivery) -> None:
-    event = _event(delivery, AuditSubmitted)
-    area = delivery.envelope.service_area
-    await delivery.conn.execute(
+@PROJECTION.on(AuditSubmitted)
+async def on_audit_submitted(conn: asyncpg.Connection, event: AuditSubmitted,
+                             envelope: Envelope) -> None:
+    area = envelope.service_area
+    await conn.execute(
         """INSERT INTO allocations (allocation_id, service_area, month)
            VALUES ($1, $2, $3) ON CONFLICT (allocation_id) DO NOTHING""",
         event.allocation_id, area, event.month,
     )
     # Leaves the moderation columns alone: AuditModerated may already have filled them.
-    await delivery.conn.execute(
+    await conn.execute(
         """INSERT INTO audits (audit_id, service_area, month, allocation_id, submitted,
                                submitted_grade, late)
            VALUES ($1, $2, $3, $4, true, $5, $6)
@@ -75,9 +63,10 @@ async def on_audit_submitted(delivery: Delivery) -> None:
     )
 
 
-async def on_audit_moderated(delivery: Delivery) -> None:
-    event = _event(delivery, AuditModerated)
-    await delivery.conn.execute(
+@PROJECTION.on(AuditModerated)
+async def on_audit_moderated(conn: asyncpg.Connection, event: AuditModerated,
+                             envelope: Envelope) -> None:
+    await conn.execute(
         """INSERT INTO audits (audit_id, service_area, month, moderated, moderated_grade,
                                grade_changed)
            VALUES ($1, $2, $3, true, $4, $5)
@@ -85,38 +74,41 @@ async def on_audit_moderated(delivery: Delivery) -> None:
                moderated = true,
                moderated_grade = EXCLUDED.moderated_grade,
                grade_changed = EXCLUDED.grade_changed""",
-        event.audit_id, delivery.envelope.service_area, event.month,
+        event.audit_id, envelope.service_area, event.month,
         event.moderated_grade.value, event.outcome == "grade-changed",
     )
 
 
-async def on_concern_raised(delivery: Delivery) -> None:
-    event = _event(delivery, ChildOfConcernRaised)
-    await delivery.conn.execute(
+@PROJECTION.on(ChildOfConcernRaised)
+async def on_concern_raised(conn: asyncpg.Connection, event: ChildOfConcernRaised,
+                            envelope: Envelope) -> None:
+    await conn.execute(
         """INSERT INTO concerns (concern_id, service_area, month, audit_id, category)
            VALUES ($1, $2, $3, $4, $5)
            ON CONFLICT (concern_id) DO UPDATE SET category = EXCLUDED.category""",
-        event.concern_id, delivery.envelope.service_area, event.month, event.audit_id,
+        event.concern_id, envelope.service_area, event.month, event.audit_id,
         event.category,
     )
 
 
-async def on_action_raised(delivery: Delivery) -> None:
-    event = _event(delivery, ActionRaised)
-    await delivery.conn.execute(
+@PROJECTION.on(ActionRaised)
+async def on_action_raised(conn: asyncpg.Connection, event: ActionRaised,
+                           envelope: Envelope) -> None:
+    await conn.execute(
         """INSERT INTO actions (action_id, service_area, month, audit_id, raised, due_date)
            VALUES ($1, $2, $3, $4, true, $5)
            ON CONFLICT (action_id) DO UPDATE SET raised = true, due_date = EXCLUDED.due_date""",
-        event.action_id, delivery.envelope.service_area, event.month, event.audit_id,
+        event.action_id, envelope.service_area, event.month, event.audit_id,
         event.due_date,
     )
 
 
-async def on_action_overdue(delivery: Delivery) -> None:
+@PROJECTION.on(ActionOverdue)
+async def on_action_overdue(conn: asyncpg.Connection, event: ActionOverdue,
+                            envelope: Envelope) -> None:
     # The tracker only reports overdue an action that was raised, so this creates the
     # row when ActionRaised is still on its way; the action counts from now on.
-    event = _event(delivery, ActionOverdue)
-    await delivery.conn.execute(
+    await conn.execute(
         """INSERT INTO actions (action_id, service_area, month, audit_id, due_date, overdue,
                                 overdue_detected_on)
            VALUES ($1, $2, $3, $4, $5, true, $6)
@@ -124,19 +116,10 @@ async def on_action_overdue(delivery: Delivery) -> None:
                overdue = true,
                overdue_detected_on = EXCLUDED.overdue_detected_on,
                due_date = COALESCE(actions.due_date, EXCLUDED.due_date)""",
-        event.action_id, delivery.envelope.service_area, event.month, event.audit_id,
+        event.action_id, envelope.service_area, event.month, event.audit_id,
         event.due_date, event.detected_on,
     )
 
-
-HANDLERS: dict[str, Handler] = {
-    CaseAllocated.type_name: on_case_allocated,
-    AuditSubmitted.type_name: on_audit_submitted,
-    AuditModerated.type_name: on_audit_moderated,
-    ChildOfConcernRaised.type_name: on_concern_raised,
-    ActionRaised.type_name: on_action_raised,
-    ActionOverdue.type_name: on_action_overdue,
-}
 
 
 class PostgresMonthlyRows:

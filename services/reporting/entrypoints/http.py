@@ -7,20 +7,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 from fastapi.responses import PlainTextResponse
 
-from services.reporting.adapters.read_models import PostgresMonthlyRows
 from services.reporting.application.monthly_report import MonthlyReportQuery, MonthlyRows
 from services.reporting.application.monthly_report import handle as report_for
 from services.reporting.entrypoints import text
 from shared.events.common import Month
-from shared.identifiers import Slug
-from shared.service.dependencies import RuntimeDep
+from shared.http.dependencies import provider
+from shared.kernel.identifiers import Slug
 
 router = APIRouter()
 
 
-def monthly_rows(runtime: RuntimeDep) -> MonthlyRows:
-    """Where the reports read their rows from (tests override this dependency)."""
-    return PostgresMonthlyRows(runtime.pool)
+monthly_rows = provider(MonthlyRows)
 
 
 MonthlyRowsDep = Annotated[MonthlyRows, Depends(monthly_rows)]

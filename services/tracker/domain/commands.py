@@ -20,6 +20,13 @@ class TrackAction:
 
 
 @dataclass(frozen=True)
+class MarkActionOverdue:
+    action_id: uuid.UUID
+    # London calendar day of the scan: the caller reads the clock, the domain never does.
+    today: date
+
+
+@dataclass(frozen=True)
 class TrackChildOfConcern:
     concern_id: uuid.UUID
     audit_id: uuid.UUID
@@ -30,8 +37,4 @@ class TrackChildOfConcern:
     raised_at: datetime
 
 
-@dataclass(frozen=True)
-class MarkActionOverdue:
-    action_id: uuid.UUID
-    # London calendar day of the scan: the caller reads the clock, the domain never does.
-    today: date
+ActionCommand = TrackAction | MarkActionOverdue

@@ -5,15 +5,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from services.tracker.domain.commands import TrackChildOfConcern
-from shared.contracts import EventContract
-from shared.events.tracker import ChildOfConcernTrackingStarted
+from services.tracker.domain.events import ChildOfConcernTrackingStarted
+from shared.kernel.contracts import EventContract
+from shared.kernel.decider import Decider
+
+Concern = ChildOfConcernTrackingStarted | None
 
 
-def start_tracking(
-    history: Sequence[EventContract], command: TrackChildOfConcern
-) -> list[EventContract]:
+def evolve(state: Concern, event: EventContract) -> Concern:
+    return event if isinstance(event, ChildOfConcernTrackingStarted) else state
+
+
+def decide(command: TrackChildOfConcern, state: Concern) -> Sequence[EventContract]:
     # Duplicates change nothing rather than fail, so a redelivery is never dead-lettered.
-    if any(isinstance(event, ChildOfConcernTrackingStarted) for event in history):
+    if state is not None:
         return []
     return [
         ChildOfConcernTrackingStarted(
@@ -22,3 +27,6 @@ def start_tracking(
             category=command.category, raised_at=command.raised_at,
         )
     ]
+
+
+CONCERN: Decider[TrackChildOfConcern, Concern] = Decider("concern", None, evolve, decide)

@@ -2,28 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
-from services.tracker.adapters import read_models
-from shared.clock import london_date
-from shared.identifiers import SLUG_PATTERN
-from shared.service.dependencies import RuntimeDep
+from services.tracker.application.queries import ActionStatus, TrackerQueries
+from shared.http.dependencies import ClockDep, provider
+from shared.kernel.clock import london_date
+from shared.kernel.identifiers import SLUG_PATTERN
 
 router = APIRouter()
+queries = provider(TrackerQueries)
+QueriesDep = Annotated[TrackerQueries, Depends(queries)]
 
 ServiceArea = Annotated[str, Query(pattern=SLUG_PATTERN)]
 
 
 @router.get("/actions", tags=["actions"])
-async def actions(service_area: ServiceArea, runtime: RuntimeDep,
-                  status: Literal["open", "overdue"] | None = None) -> list[dict[str, Any]]:
-    return await read_models.list_actions(runtime.pool, service_area, status)
+async def actions(service_area: ServiceArea, queries: QueriesDep,
+                  status: ActionStatus | None = None) -> list[dict[str, Any]]:
+    return await queries.actions(service_area, status)
 
 
 @router.get("/children-of-concern", tags=["children of concern"])
-async def children_of_concern(service_area: ServiceArea,
-                              runtime: RuntimeDep) -> list[dict[str, Any]]:
-    today = london_date(runtime.clock.now())
-    return await read_models.list_children_of_concern(runtime.pool, service_area, today)
+async def children_of_concern(service_area: ServiceArea, queries: QueriesDep,
+                              clock: ClockDep) -> list[dict[str, Any]]:
+    return await queries.children_of_concern(service_area, london_date(clock.now()))

@@ -1,38 +1,40 @@
-"""The allocation listing routes validate their query before anything touches a database."""
+"""The allocation listing routes validate their query before reaching the query port."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from types import SimpleNamespace
 from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
 
-from services.allocation.adapters import read_models
-from services.allocation.entrypoints.http import router
-from shared.service.dependencies import current_runtime
+from services.allocation.application.queries import AllocationQueries
+from services.allocation.entrypoints.http import queries, router
 
 
-class NoDatabase:
-    """A pool that fails the test if anything reaches for it."""
+class EchoQueries:
+    """The AllocationQueries port, answering with the service area it was asked for."""
 
-    def __getattr__(self, name: str) -> Any:
-        raise AssertionError(f"the database was reached (pool.{name})")
+    async def cycle(self, service_area: str, month: str) -> dict[str, Any] | None:
+        return None
+
+    async def cases(self, service_area: str) -> list[dict[str, Any]]:
+        return [{"service_area": service_area}]
+
+    async def auditors(self, service_area: str) -> list[dict[str, Any]]:
+        return [{"service_area": service_area}]
+
+
+def echo() -> AllocationQueries:  # typed, so mypy holds EchoQueries to the port
+    return EchoQueries()
 
 
 @pytest.fixture
-async def client(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[httpx.AsyncClient]:
-    async def listing(pool: object, service_area: str) -> list[dict[str, Any]]:
-        assert isinstance(pool, NoDatabase)
-        return [{"service_area": service_area}]
-
-    monkeypatch.setattr(read_models, "list_cases", listing)
-    monkeypatch.setattr(read_models, "list_auditors", listing)
+async def client() -> AsyncIterator[httpx.AsyncClient]:
     app = FastAPI()
     app.include_router(router)
-    app.dependency_overrides[current_runtime] = lambda: SimpleNamespace(pool=NoDatabase())
+    app.dependency_overrides[queries] = echo
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as test_client:
         yield test_client

@@ -1,0 +1,54 @@
+"""What a service is, as its composition root (`services/<name>/bootstrap.py`) declares it;
+the host (`shared/host`) runs any such definition."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar, cast
+
+import asyncpg
+from fastapi import APIRouter
+
+from shared.kernel.clock import Clock
+from shared.kernel.contracts import ContractRegistry, EventContract
+from shared.kit.commands import CommandRunner
+from shared.kit.projection import Projection
+from shared.kit.subscriptions import Subscription
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class JobContext:
+    """What a background job may use: commands, the clock and the provided query ports."""
+
+    commands: CommandRunner
+    clock: Clock
+    provided: Mapping[type[Any], Any]
+
+    def get(self, port: type[T]) -> T:
+        return cast(T, self.provided[port])
+
+
+Job = Callable[[JobContext], Coroutine[Any, Any, None]]
+# Builds a query port's PostgreSQL adapter from the service's connection pool.
+QueryFactory = Callable[[asyncpg.Pool], Any]
+
+
+@dataclass(frozen=True)
+class ServiceDefinition:
+    name: str
+    description: str
+    # The wire contracts plus the service's internal events: what its store holds and
+    # what its consumers can decode.
+    registry: ContractRegistry
+    # The wire contracts this service owns: the only types its relay puts on its topic.
+    publishes: Sequence[type[EventContract]]
+    migrations_package: str | None
+    routers: Sequence[APIRouter] = ()
+    # Read models kept inside each command's transaction.
+    projections: Sequence[Projection[asyncpg.Connection]] = ()
+    subscriptions: Sequence[Subscription] = ()
+    queries: Mapping[type[Any], QueryFactory] = field(default_factory=dict)
+    jobs: Sequence[Job] = ()

@@ -1,0 +1,66 @@
+"""A service's database side, composed: its schema provisioned and migrated, a pool on its
+own login role, the event store, transactions with inline projections, the command
+runner and the query adapters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg
+
+from shared.host.clocks import service_clock
+from shared.host.definition import JobContext, ServiceDefinition
+from shared.host.settings import ServiceSettings
+from shared.kernel.clock import Clock
+from shared.kit.commands import CommandRunner
+from shared.postgres.event_store import EventStore
+from shared.postgres.migrator import SHARED_MIGRATIONS_PACKAGE, load_migrations
+from shared.postgres.pool import create_pool
+from shared.postgres.provisioning import ServiceDatabase, provision
+from shared.postgres.transactions import PostgresTransactions
+from shared.settings import DatabaseSettings
+
+
+class ServiceResources:
+    def __init__(self, definition: ServiceDefinition, settings: ServiceSettings,
+                 database: DatabaseSettings, clock: Clock | None = None) -> None:
+        self.definition = definition
+        self.settings = settings
+        self.database_settings = database
+        self.schema = settings.db_schema or definition.name
+        self.clock: Clock = clock or service_clock(settings.clock_offset_file)
+        self._pool: asyncpg.Pool | None = None
+        self.database: ServiceDatabase
+        self.store: EventStore
+        self.transactions: PostgresTransactions
+        self.commands: CommandRunner
+        self.provided: dict[type[Any], Any] = {}
+
+    @property
+    def pool(self) -> asyncpg.Pool:
+        assert self._pool is not None, "the service has not started"
+        return self._pool
+
+    async def start(self) -> None:
+        migrations = load_migrations(SHARED_MIGRATIONS_PACKAGE)
+        if self.definition.migrations_package:
+            migrations += load_migrations(self.definition.migrations_package)
+        self.database = await provision(
+            self.database_settings.database_url, self.schema, migrations,
+            app_password=self.database_settings.database_app_password,
+        )
+        self._pool = await create_pool(self.database.app_dsn, self.schema,
+                                       max_size=self.database_settings.database_pool_max)
+        self.store = EventStore(self._pool)
+        self.transactions = PostgresTransactions(self.store, self.definition.projections)
+        self.commands = CommandRunner(self.transactions, self.definition.registry,
+                                      self.settings.tenant, self.clock)
+        self.provided = {port: build(self._pool)
+                         for port, build in self.definition.queries.items()}
+
+    def job_context(self) -> JobContext:
+        return JobContext(self.commands, self.clock, self.provided)
+
+    async def stop(self) -> None:
+        if self._pool is not None:
+            await self._pool.close()

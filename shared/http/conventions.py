@@ -1,0 +1,59 @@
+"""HTTP conventions every service follows.
+
+Until sign-in exists the acting person is named in request headers (X-Actor-Id,
+X-Actor-Role, optionally X-On-Behalf-Of); a request without them is refused with 422
+naming the header. Idempotency-Key makes a command safe to retry.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import Annotated
+
+from fastapi import Depends, Header
+from pydantic import BaseModel
+
+from shared.kernel.actor import Person
+from shared.kernel.identifiers import IDENT_PATTERN
+from shared.kit.commands import CommandContext
+
+
+def acting_person(
+    x_actor_id: Annotated[str, Header(pattern=IDENT_PATTERN,
+                                      description="Stable id of the person")],
+    x_actor_role: Annotated[str, Header(pattern=IDENT_PATTERN,
+                                        description="Their role, e.g. auditor")],
+    x_on_behalf_of: Annotated[str | None, Header(pattern=IDENT_PATTERN)] = None,
+) -> Person:
+    return Person(person_id=x_actor_id, role=x_actor_role, on_behalf_of=x_on_behalf_of)
+
+
+ActorDep = Annotated[Person, Depends(acting_person)]
+IdempotencyKey = Annotated[
+    str | None, Header(alias="Idempotency-Key", min_length=1, max_length=200)
+]
+CorrelationId = Annotated[uuid.UUID | None, Header(alias="X-Correlation-Id")]
+
+
+def command_context(
+    name: str,
+    actor: Person,
+    service_area: str,
+    request: BaseModel,
+    idempotency_key: str | None,
+    correlation_id: uuid.UUID | None,
+    path: Mapping[str, object] | None = None,
+) -> CommandContext:
+    """`path` holds ids taken from the URL: they belong in the idempotency hash too, or
+    one key reused for another audit would replay the first audit's answer."""
+    payload = request.model_dump(mode="json")
+    return CommandContext(
+        name=name,
+        actor=actor,
+        service_area=service_area,
+        correlation_id=correlation_id or uuid.uuid4(),
+        idempotency_key=idempotency_key,
+        request={"path": {k: str(v) for k, v in path.items()}, "body": payload} if path
+        else payload,
+    )

@@ -1,0 +1,28 @@
+"""Domain rules enforced on requests, so a person learns of a broken rule at once, by field."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+from pydantic import ValidationInfo, field_validator
+
+from shared.kernel.rules import Rule
+
+
+def enforce(rule: Rule[Any]) -> Any:
+    """A pydantic validator on `rule.field` that refuses the request when `rule` does not
+    hold, naming that field. Declare the rule's field after the fields it reads, with
+    `validate_default=True` if it has a default."""
+
+    def check(cls: type[Any], value: Any, info: ValidationInfo) -> Any:
+        subject = SimpleNamespace(**{**info.data, rule.field: value})
+        try:
+            holds = rule.holds(subject)
+        except AttributeError:
+            return value  # a field the rule reads failed validation and is reported already
+        if not holds:
+            raise ValueError(rule.message)
+        return value
+
+    return field_validator(rule.field)(check)

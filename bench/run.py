@@ -20,6 +20,8 @@ from collections.abc import Awaitable, Callable
 import asyncpg
 from aiokafka import AIOKafkaConsumer
 
+from bench.sample import a_stream, notes
+from shared.infra.servers import kafka_server, postgres_server
 from shared.kernel.envelope import Envelope
 from shared.messaging.kafka import ensure_topics, producer
 from shared.messaging.relay import OutboxRelay
@@ -28,8 +30,6 @@ from shared.postgres.migrator import SHARED_MIGRATIONS_PACKAGE, load_migrations
 from shared.postgres.pool import create_pool
 from shared.postgres.provisioning import ServiceDatabase, drop_schema, provision
 from shared.settings import KafkaSettings
-from tests.infrastructure import kafka_server, postgres_server
-from tests.support import a_stream, notes
 
 PAYLOAD = "Risk analysis reviewed with the social worker; plan updated. " * 17  # ~1 KB
 

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from cli.client import SERVICES, QaClient, ServiceError, ServiceUnreachable
+from shared.events.common import Grade, LegalStatus
 
 DEFAULT_AREA = "childrens-social-care"
 
@@ -185,7 +186,7 @@ def parser() -> argparse.ArgumentParser:
     q = cmd("register-case", register_case, "add a case to the register")
     q.add_argument("--child-ref", required=True, help="pseudonymous child reference")
     q.add_argument("--legal-status", required=True,
-                   choices=["cin", "cp", "cic", "care-leaver", "early-help", "other"])
+                   choices=[status.value for status in LegalStatus])
     q.add_argument("--team", required=True)
     q = cmd("register-auditor", register_auditor, "add an auditor to the pool")
     q.add_argument("--auditor", required=True)
@@ -199,7 +200,7 @@ def parser() -> argparse.ArgumentParser:
     cmd("my-audits", my_audits, "the audits allocated to you (--as)")
     q = cmd("submit-audit", submit_audit, "submit an audit")
     q.add_argument("audit_id")
-    grades = ["outstanding", "good", "requires-improvement", "inadequate"]
+    grades = [grade.value for grade in Grade]
     q.add_argument("--grade", required=True, choices=grades)
     q.add_argument("--action", required=True, help="the action to take")
     q.add_argument("--owner", required=True, help="who owns the action")

@@ -6,12 +6,12 @@ from collections.abc import AsyncIterator, Iterator
 import asyncpg
 import pytest
 
+from shared.infra.servers import kafka_server, postgres_server
 from shared.postgres.event_store import EventStore
 from shared.postgres.migrator import SHARED_MIGRATIONS_PACKAGE, load_migrations
 from shared.postgres.pool import create_pool
 from shared.postgres.provisioning import ServiceDatabase, drop_schema, provision
 from shared.settings import KafkaSettings
-from tests.infrastructure import kafka_server, postgres_server
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

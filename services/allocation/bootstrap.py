@@ -12,13 +12,8 @@ from shared.host.definition import ServiceDefinition
 
 def definition() -> ServiceDefinition:
     return ServiceDefinition(
-        name="allocation",
+        "allocation", REGISTRY, published.CONTRACTS, "services.allocation.adapters.migrations",
         description="Opens monthly audit cycles, keeps the case register and auditor pool, "
         "and allocates each selected case to an auditor from another team.",
-        registry=REGISTRY,
-        publishes=published.CONTRACTS,
-        migrations_package="services.allocation.adapters.migrations",
-        routers=[router],
-        projections=[PROJECTION],
-        queries={AllocationQueries: PostgresAllocationQueries},
-    )
+        routers=[router], projections=[PROJECTION],
+        queries={AllocationQueries: PostgresAllocationQueries})

@@ -13,14 +13,8 @@ from shared.host.definition import ServiceDefinition
 
 def definition() -> ServiceDefinition:
     return ServiceDefinition(
-        name="audit",
+        "audit", REGISTRY, published.CONTRACTS, "services.audit.adapters.migrations",
         description="Makes each allocated case's audit available to its auditor, and takes "
         "the auditor's submission: the overall grade, an action and any Child of Concern.",
-        registry=REGISTRY,
-        publishes=published.CONTRACTS,
-        migrations_package="services.audit.adapters.migrations",
-        routers=[router],
-        projections=[PROJECTION],
-        subscriptions=[ALLOCATIONS],
-        queries={AuditQueries: PostgresAuditQueries},
-    )
+        routers=[router], projections=[PROJECTION], subscriptions=[ALLOCATIONS],
+        queries={AuditQueries: PostgresAuditQueries})

@@ -13,14 +13,8 @@ from shared.host.definition import ServiceDefinition
 
 def definition() -> ServiceDefinition:
     return ServiceDefinition(
-        name="moderation",
+        "moderation", REGISTRY, published.CONTRACTS, "services.moderation.adapters.migrations",
         description="Queues every submitted audit for moderation, where someone other than "
         "its auditor agrees its grade or changes it with a rationale.",
-        registry=REGISTRY,
-        publishes=published.CONTRACTS,
-        migrations_package="services.moderation.adapters.migrations",
-        routers=[router],
-        projections=[PROJECTION],
-        subscriptions=[AUDITS],
-        queries={ModerationQueries: PostgresModerationQueries},
-    )
+        routers=[router], projections=[PROJECTION], subscriptions=[AUDITS],
+        queries={ModerationQueries: PostgresModerationQueries})

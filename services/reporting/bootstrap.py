@@ -18,14 +18,8 @@ READ_MODELS = Subscription(
 
 def definition() -> ServiceDefinition:
     return ServiceDefinition(
-        name="reporting",
+        "reporting", REGISTRY, [], "services.reporting.adapters.migrations",
         description="Keeps read models of every other service's events and answers, for a "
         "month and service area, how audits, moderation, Children of Concern and actions "
         "stand.",
-        registry=REGISTRY,
-        publishes=[],
-        migrations_package="services.reporting.adapters.migrations",
-        routers=[router],
-        subscriptions=[READ_MODELS],
-        queries={MonthlyRows: PostgresMonthlyRows},
-    )
+        routers=[router], subscriptions=[READ_MODELS], queries={MonthlyRows: PostgresMonthlyRows})

@@ -24,15 +24,9 @@ class TrackerSettings(BaseSettings):
 
 def definition() -> ServiceDefinition:
     return ServiceDefinition(
-        name="tracker",
+        "tracker", REGISTRY, published.CONTRACTS, "services.tracker.adapters.migrations",
         description="Tracks the actions and children of concern that audits raise, "
         "and flags each action once when it passes its due date.",
-        registry=REGISTRY,
-        publishes=published.CONTRACTS,
-        migrations_package="services.tracker.adapters.migrations",
-        routers=[router],
-        projections=[PROJECTION],
-        subscriptions=[AUDIT_OUTCOMES],
+        routers=[router], projections=[PROJECTION], subscriptions=[AUDIT_OUTCOMES],
         queries={TrackerQueries: PostgresTrackerQueries},
-        jobs=[overdue_scan(TrackerSettings().scan_interval)],
-    )
+        jobs=[overdue_scan(TrackerSettings().scan_interval)])

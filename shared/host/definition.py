@@ -39,13 +39,13 @@ QueryFactory = Callable[[asyncpg.Pool], Any]
 @dataclass(frozen=True)
 class ServiceDefinition:
     name: str
-    description: str
     # The wire contracts plus the service's internal events: what its store holds and
     # what its consumers can decode.
     registry: ContractRegistry
     # The wire contracts this service owns: the only types its relay puts on its topic.
     publishes: Sequence[type[EventContract]]
     migrations_package: str | None
+    description: str = ""
     routers: Sequence[APIRouter] = ()
     # Read models kept inside each command's transaction.
     projections: Sequence[Projection[asyncpg.Connection]] = ()

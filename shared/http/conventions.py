@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Header
@@ -36,24 +37,33 @@ IdempotencyKey = Annotated[
 CorrelationId = Annotated[uuid.UUID | None, Header(alias="X-Correlation-Id")]
 
 
-def command_context(
-    name: str,
-    actor: Person,
-    service_area: str,
-    request: BaseModel,
-    idempotency_key: str | None,
-    correlation_id: uuid.UUID | None,
-    path: Mapping[str, object] | None = None,
-) -> CommandContext:
-    """`path` holds ids taken from the URL: they belong in the idempotency hash too, or
-    one key reused for another audit would replay the first audit's answer."""
-    payload = request.model_dump(mode="json")
-    return CommandContext(
-        name=name,
-        actor=actor,
-        service_area=service_area,
-        correlation_id=correlation_id or uuid.uuid4(),
-        idempotency_key=idempotency_key,
-        request={"path": {k: str(v) for k, v in path.items()}, "body": payload} if path
-        else payload,
-    )
+@dataclass(frozen=True)
+class Asking:
+    """Who asks, and the headers every command may carry."""
+
+    actor: Person
+    idempotency_key: str | None
+    correlation_id: uuid.UUID | None
+
+    def command(self, name: str, service_area: str, request: BaseModel,
+                path: Mapping[str, object] | None = None) -> CommandContext:
+        """`path` holds ids taken from the URL: they belong in the idempotency hash too,
+        or one key reused for another audit would replay the first audit's answer."""
+        payload = request.model_dump(mode="json")
+        return CommandContext(
+            name=name,
+            actor=self.actor,
+            service_area=service_area,
+            correlation_id=self.correlation_id or uuid.uuid4(),
+            idempotency_key=self.idempotency_key,
+            request={"path": {k: str(v) for k, v in path.items()}, "body": payload} if path
+            else payload,
+        )
+
+
+def asking(actor: ActorDep, idempotency_key: IdempotencyKey = None,
+           correlation_id: CorrelationId = None) -> Asking:
+    return Asking(actor, idempotency_key, correlation_id)
+
+
+AskingDep = Annotated[Asking, Depends(asking)]

@@ -39,6 +39,14 @@ def personal_fields(contract: type[EventContract]) -> frozenset[str]:
     )
 
 
+def carried(contract: type[C], source: BaseModel, **fields: Any) -> C:
+    """An event that carries forward what an earlier one said: every field `contract`
+    shares with `source` by name, plus `fields` (which win)."""
+    forward = {name: getattr(source, name) for name in contract.model_fields
+               if name in type(source).model_fields and name not in fields}
+    return contract(**forward, **fields)
+
+
 class UndecodableEvent(Exception):
     """An event nobody can read: it belongs on a dead-letter topic, not in a retry loop."""
 

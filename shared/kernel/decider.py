@@ -8,14 +8,15 @@ loads a stream, folds it with `evolve`, calls `decide` and appends what comes ba
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from typing import Generic, TypeVar
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Generic, TypeVar
 
 from shared.kernel.contracts import EventContract
 
 C = TypeVar("C")
 S = TypeVar("S")
+E = TypeVar("E", bound=EventContract)
 
 
 @dataclass(frozen=True)
@@ -34,3 +35,50 @@ class Decider(Generic[C, S]):
     def run(self, history: Iterable[EventContract], command: C) -> list[EventContract]:
         """What `command` decides given the stream's `history` (the whole pure path)."""
         return list(self.decide(command, self.fold(history)))
+
+
+def keep_latest(**fields: type[EventContract]) -> Callable[[S, EventContract], S]:
+    """An `evolve` for a frozen dataclass state whose fields hold the latest event of a
+    type each: `keep_latest(assigned=AuditAssigned, submitted=AuditSubmitted)`."""
+    field_of = {contract: name for name, contract in fields.items()}
+
+    def evolve(state: S, event: EventContract) -> S:
+        name = field_of.get(type(event))
+        return state if name is None else replace(state, **{name: event})  # type: ignore[type-var]
+
+    return evolve
+
+
+def keep_only(contract: type[E]) -> Callable[[E | None, EventContract], E | None]:
+    """An `evolve` for a state that is one event or None (a thing registered once)."""
+
+    def evolve(state: E | None, event: EventContract) -> E | None:
+        return event if isinstance(event, contract) else state
+
+    return evolve
+
+
+def by_command(
+    handlers: Mapping[type[Any], Callable[[Any, S], Sequence[EventContract]]],
+) -> Callable[[Any, S], Sequence[EventContract]]:
+    """A `decide` that hands each command to the function for its type."""
+
+    def decide(command: Any, state: S) -> Sequence[EventContract]:
+        return handlers[type(command)](command, state)
+
+    return decide
+
+
+def once(
+    done: Callable[[S], object | None], start: Callable[[C], EventContract]
+) -> Callable[[C, S], list[EventContract]]:
+    """A decision that starts something the first time and changes nothing after.
+
+    For reactions to another service's event: the same event arriving again (a
+    redelivery, a replay, a resubmission) is not an error, and refusing it would send
+    it to the dead-letter topic for nothing."""
+
+    def decide(command: C, state: S) -> list[EventContract]:
+        return [] if done(state) is not None else [start(command)]
+
+    return decide

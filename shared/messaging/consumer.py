@@ -16,8 +16,8 @@ decoded (malformed JSON, an envelope that fails validation, a type or version no
 contract knows, an upcaster that cannot cope) or that belongs to another tenant is
 published to the consumer's dead-letter topic with the error in its headers, and
 consumption carries on. An event every service knows but this consumer does not
-handle, or a type withdrawn from the wire (`shared/events`), is passed over: that
-decision is made here and nowhere else. Any other error in a handler is tried three
+handle, or a type withdrawn from the wire (`shared/events`), is passed over (the
+decision is `shared/kit/routing.py`'s). Any other error in a handler is tried three
 times, then dead-lettered. A dead-lettered event
 means later events of the same stream are applied without it: read models may be
 incomplete for that stream until the event is repaired and replayed from the
@@ -38,8 +38,8 @@ from aiokafka.errors import KafkaError
 from pydantic import ValidationError
 
 from shared.kernel.contracts import ContractRegistry, EventContract, describe_validation_error
-from shared.kernel.envelope import Envelope
 from shared.kernel.errors import ConcurrencyError
+from shared.kit.routing import DeadLetter, PassOver, route
 from shared.messaging.inbox import Handler, take_effect_once
 
 log = logging.getLogger(__name__)
@@ -117,25 +117,15 @@ class EventConsumer:
         await self._commit(record, kafka_consumer)
 
     async def _handle(self, record: Any) -> None:
-        try:
-            envelope = Envelope.from_json(record.value or b"")
-            if envelope.event_type in self.passed_over and not self.registry.knows(
-                    envelope.event_type):
-                return
-            event = self.registry.decode(
-                envelope.event_type, envelope.schema_version, envelope.payload
-            )
-        except Exception as error:  # malformed, unknown, or an upcaster that cannot cope
-            await self._dead_letter(record, error, "undecodable")
+        routed = route(record.value, self.registry, self.handlers, tenant=self.tenant,
+                       withdrawn=self.passed_over)
+        if isinstance(routed, DeadLetter):
+            await self._dead_letter(record, routed.error, routed.reason)
             return
-        if self.tenant is not None and envelope.tenant != self.tenant:
-            # One deployment serves one tenant: another's event here is misrouted.
-            await self._dead_letter(
-                record, ValueError(f"event of tenant {envelope.tenant}"), "foreign-tenant")
+        if isinstance(routed, PassOver):
             return
-        handler = self.handlers.get(type(event))
-        if handler is None:
-            return  # a type every service knows, but this consumer does not act on
+        envelope, event = routed.envelope, routed.event
+        handler = self.handlers[type(event)]
         attempt, backoff = 0, 0.05
         while True:
             try:

@@ -14,6 +14,9 @@ listening connection); a second process waits as a standby. It wakes on NOTIFY f
 the insert trigger and polls as a fallback.
 """
 
+# (Some 250 lines: the relay loop, its checkpoint and its recovery from a broker that lost
+# its data share one state machine and are read together.)
+
 from __future__ import annotations
 
 import asyncio

@@ -10,13 +10,15 @@ The insert trigger refuses a stream version written by a transaction older than 
 one that wrote the previous version, so that order also keeps each stream in version
 order. This is the approach of Emmett and watermill-sql; a table lock would serialise
 all writers instead.
+
+(Some 240 lines: appends and every read in commit order stay together because they rest
+on the same invariants. The hash chains are `chain.py`.)
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import AsyncIterator, Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 import asyncpg
@@ -24,6 +26,7 @@ from asyncpg.pool import PoolConnectionProxy
 
 from shared.kernel.envelope import Envelope, RecordedEvent, check_envelopes
 from shared.kernel.errors import ConcurrencyError
+from shared.postgres.chain import VerificationReport, verify_chains
 
 # A plain connection or one borrowed from a pool: both run the same queries.
 Conn = asyncpg.Connection | PoolConnectionProxy
@@ -32,36 +35,12 @@ _COLUMNS = "global_position, tx_id::text::bigint AS tx_id, envelope"
 _HORIZON = "tx_id < pg_snapshot_xmin(pg_current_snapshot())"
 
 
-class AppendOnlyViolation(Exception):
-    pass
-
-
 @dataclass(frozen=True, order=True)
 class CommitPoint:
     """A place in the store's commit order; (0, 0) is before the first event."""
 
     tx_id: int = 0
     global_position: int = 0
-
-
-@dataclass
-class ChainBreak:
-    stream_id: str
-    stream_version: int
-    event_id: str
-    global_position: int
-    reason: str
-
-
-@dataclass
-class VerificationReport:
-    events_checked: int = 0
-    streams_checked: int = 0
-    breaks: list[ChainBreak] = field(default_factory=list)
-
-    @property
-    def intact(self) -> bool:
-        return not self.breaks
 
 
 def _recorded(row: asyncpg.Record) -> RecordedEvent:
@@ -264,59 +243,4 @@ class EventStore:
 
     async def verify(self) -> VerificationReport:
         """Recompute every stream's hash chain from the stored text; name each break."""
-        report = VerificationReport()
-        previous: dict[str, object] = {"stream": None, "hash": "", "version": 0}
-        async with self._pool.acquire() as conn, conn.transaction(readonly=True):
-            cursor = conn.cursor(
-                """SELECT global_position, event_id::text, stream_id, stream_version,
-                          envelope, previous_hash, hash
-                     FROM events ORDER BY stream_id, stream_version""",
-                prefetch=1000,
-            )
-            async for row in cursor:
-                report.events_checked += 1
-                if row["stream_id"] != previous["stream"]:
-                    report.streams_checked += 1
-                    previous = {"stream": row["stream_id"], "hash": "", "version": 0}
-                for reason in _chain_problems(row, previous):
-                    report.breaks.append(
-                        ChainBreak(
-                            stream_id=row["stream_id"],
-                            stream_version=row["stream_version"],
-                            event_id=row["event_id"],
-                            global_position=row["global_position"],
-                            reason=reason,
-                        )
-                    )
-                previous = {
-                    "stream": row["stream_id"],
-                    "hash": row["hash"],
-                    "version": row["stream_version"],
-                }
-        return report
-
-
-def chain_hash(previous_hash: str, envelope_text: str) -> str:
-    return hashlib.sha256((previous_hash + envelope_text).encode("utf-8")).hexdigest()
-
-
-def _chain_problems(row: asyncpg.Record, previous: dict[str, object]) -> list[str]:
-    problems = []
-    if row["stream_version"] != int(str(previous["version"])) + 1:
-        problems.append(f"version {previous['version']} is followed by {row['stream_version']}")
-    if row["previous_hash"] != previous["hash"]:
-        problems.append("previous_hash does not match the hash of the event before it")
-    if chain_hash(row["previous_hash"], row["envelope"]) != row["hash"]:
-        problems.append("stored text does not match its hash (altered after it was written)")
-    try:
-        envelope = Envelope.from_json(row["envelope"])
-    except ValueError:
-        problems.append("stored text is not a valid envelope")
-    else:
-        if (
-            str(envelope.event_id) != row["event_id"]
-            or envelope.stream_id != row["stream_id"]
-            or envelope.stream_version != row["stream_version"]
-        ):
-            problems.append("indexed columns disagree with the stored envelope")
-    return problems
+        return await verify_chains(self._pool)

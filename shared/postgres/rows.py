@@ -1,4 +1,4 @@
-"""Read-model rows as plain JSON-ready values for HTTP answers."""
+"""Read-model rows: written by name, and read back as plain JSON-ready values."""
 
 from __future__ import annotations
 
@@ -8,6 +8,16 @@ from datetime import date
 from typing import Any
 
 import asyncpg
+
+from shared.postgres.migrator import quote_ident
+
+
+async def insert(conn: asyncpg.Connection, table: str, **columns: Any) -> None:
+    """INSERT one row naming its columns, so a read model never depends on column order."""
+    names = ", ".join(quote_ident(name) for name in columns)
+    places = ", ".join(f"${number}" for number in range(1, len(columns) + 1))
+    await conn.execute(f"INSERT INTO {quote_ident(table)} ({names}) VALUES ({places})",
+                       *columns.values())
 
 
 def plain(row: asyncpg.Record | Mapping[str, Any], **extra: Any) -> dict[str, Any]:

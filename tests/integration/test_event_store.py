@@ -1,3 +1,6 @@
+"""What only the PostgreSQL store promises: the append-only guard and roles, hash chains,
+as-at reads by commit time. (What every store promises: test_event_store_contract.py.)"""
+
 from __future__ import annotations
 
 import asyncio
@@ -6,48 +9,9 @@ from datetime import UTC, datetime
 import asyncpg
 import pytest
 
-from shared.kernel.errors import ConcurrencyError
 from shared.postgres.event_store import EventStore
 from shared.postgres.provisioning import ServiceDatabase
 from tests.support import a_stream, notes
-
-
-async def test_appended_events_read_back_in_stream_order(store: EventStore) -> None:
-    stream = a_stream()
-    await store.append(stream, 0, notes(stream, 1, 3))
-    await store.append(stream, 3, notes(stream, 4, 2))
-
-    events = await store.read_stream(stream)
-
-    assert [e.envelope.stream_version for e in events] == [1, 2, 3, 4, 5]
-    assert [e.envelope.payload["sequence"] for e in events] == [1, 2, 3, 4, 5]
-    assert all(e.envelope.actor.kind == "person" for e in events)
-
-
-async def test_stale_expected_version_is_refused_and_nothing_is_written(store: EventStore) -> None:
-    stream = a_stream()
-    await store.append(stream, 0, notes(stream, 1, 2))
-
-    with pytest.raises(ConcurrencyError):
-        await store.append(stream, 1, notes(stream, 2, 2))
-    with pytest.raises(ConcurrencyError):
-        await store.append(stream, 0, notes(stream, 1, 1))
-    with pytest.raises(ConcurrencyError):  # ahead of the stream: would leave a gap
-        await store.append(stream, 5, notes(stream, 6, 1))
-
-    assert await store.stream_version(stream) == 2
-
-
-async def test_two_writers_racing_on_one_version_one_wins(store: EventStore) -> None:
-    stream = a_stream()
-    await store.append(stream, 0, notes(stream, 1, 1))
-    results = await asyncio.gather(
-        store.append(stream, 1, notes(stream, 2, 1, "left")),
-        store.append(stream, 1, notes(stream, 2, 1, "right")),
-        return_exceptions=True,
-    )
-    assert sum(isinstance(r, ConcurrencyError) for r in results) == 1
-    assert await store.stream_version(stream) == 2
 
 
 @pytest.mark.parametrize(
@@ -142,15 +106,3 @@ async def test_as_at_uses_commit_time_not_start_time(
     seen = [e async for batch in store.read_as_at(before_commit) for e in batch]
     assert seen == []
 
-
-async def test_several_streams_read_in_one_go_keep_their_own_order(store: EventStore) -> None:
-    first, second, empty = a_stream(), a_stream(), a_stream()
-    await store.append(first, 0, notes(first, 1, 3))
-    await store.append(second, 0, notes(second, 1, 2))
-
-    found = await store.read_streams([second, empty, first])
-
-    assert list(found) == [second, empty, first]
-    assert [e.envelope.stream_version for e in found[first]] == [1, 2, 3]
-    assert [e.envelope.stream_version for e in found[second]] == [1, 2]
-    assert found[empty] == []

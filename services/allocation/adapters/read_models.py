@@ -12,7 +12,7 @@ from shared.events.allocation import AuditCycleOpened, CaseAllocated
 from shared.kernel.actor import describe
 from shared.kernel.envelope import Envelope
 from shared.kit.projection import Projection
-from shared.postgres.rows import plain
+from shared.postgres.rows import insert, plain
 
 PROJECTION: Projection[asyncpg.Connection] = Projection(
     "allocation-read-models", tables=("allocations", "cycles", "cases", "auditors"))
@@ -21,38 +21,32 @@ PROJECTION: Projection[asyncpg.Connection] = Projection(
 @PROJECTION.on(AuditCycleOpened)
 async def cycle_opened(conn: asyncpg.Connection, event: AuditCycleOpened,
                        envelope: Envelope) -> None:
-    await conn.execute(
-        "INSERT INTO cycles VALUES ($1, $2, $3, $4, $5)",
-        event.cycle_id, envelope.service_area, event.month, event.return_deadline,
-        envelope.occurred_at,
-    )
+    await insert(conn, "cycles", cycle_id=event.cycle_id, service_area=envelope.service_area,
+                 month=event.month, return_deadline=event.return_deadline,
+                 opened_at=envelope.occurred_at)
 
 
 @PROJECTION.on(CaseRegistered)
 async def case_registered(conn: asyncpg.Connection, event: CaseRegistered,
                           envelope: Envelope) -> None:
-    await conn.execute(
-        "INSERT INTO cases VALUES ($1, $2, $3, $4, $5)",
-        event.case_id, envelope.service_area, event.child_ref, event.legal_status.value,
-        event.team,
-    )
+    await insert(conn, "cases", case_id=event.case_id, service_area=envelope.service_area,
+                 child_ref=event.child_ref, legal_status=event.legal_status.value,
+                 team=event.team)
 
 
 @PROJECTION.on(AuditorRegistered)
 async def auditor_registered(conn: asyncpg.Connection, event: AuditorRegistered,
                              envelope: Envelope) -> None:
-    await conn.execute("INSERT INTO auditors VALUES ($1, $2, $3)",
-                       event.auditor_id, envelope.service_area, event.team)
+    await insert(conn, "auditors", auditor_id=event.auditor_id,
+                 service_area=envelope.service_area, team=event.team)
 
 
 @PROJECTION.on(CaseAllocated)
 async def case_allocated(conn: asyncpg.Connection, event: CaseAllocated,
                          envelope: Envelope) -> None:
-    await conn.execute(
-        "INSERT INTO allocations VALUES ($1, $2, $3, $4, $5, $6)",
-        event.allocation_id, event.cycle_id, event.case_id, event.auditor_id,
-        envelope.occurred_at, describe(envelope.actor),
-    )
+    await insert(conn, "allocations", allocation_id=event.allocation_id,
+                 cycle_id=event.cycle_id, case_id=event.case_id, auditor_id=event.auditor_id,
+                 allocated_at=envelope.occurred_at, allocated_by=describe(envelope.actor))
 
 
 class PostgresAllocationQueries:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from services.allocation.application.results import Allocation
 from services.allocation.domain.allocation import ALLOCATION
 from services.allocation.domain.commands import Allocate, AllocateCase
 from services.allocation.domain.cycle import CYCLE
@@ -12,10 +11,12 @@ from services.allocation.domain.streams import (
     cycle_id,
     cycle_stream,
 )
+from shared.events.allocation import CaseAllocated
 from shared.kit.unit_of_work import UnitOfWork
 
 
-async def handle(command: AllocateCase, unit: UnitOfWork) -> Allocation:
+async def handle(command: AllocateCase, unit: UnitOfWork) -> CaseAllocated:
+    """Answers with the allocation as recorded: the CaseAllocated facts."""
     meta = unit.metadata
     cycle = cycle_id(meta.tenant, meta.service_area, command.month)
     stream = allocation_stream(cycle, command.case_id)
@@ -29,4 +30,5 @@ async def handle(command: AllocateCase, unit: UnitOfWork) -> Allocation:
         auditor=await unit.state(AUDITOR, streams[2]),
     )
     (allocated,) = await unit.execute(ALLOCATION, stream, decided)
-    return Allocation.model_validate(allocated.model_dump())
+    assert isinstance(allocated, CaseAllocated)  # the decider's only event
+    return allocated

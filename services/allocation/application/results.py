@@ -27,18 +27,3 @@ class RegisteredCase(BaseModel):
 class RegisteredAuditor(BaseModel):
     auditor_id: str
     team: str
-
-
-class Allocation(BaseModel):
-    """The allocation as recorded: the CaseAllocated facts."""
-
-    allocation_id: uuid.UUID
-    cycle_id: uuid.UUID
-    month: str
-    return_deadline: date
-    case_id: uuid.UUID
-    child_ref: str
-    legal_status: LegalStatus
-    case_team: str
-    auditor_id: str
-    auditor_team: str

@@ -11,7 +11,7 @@ from services.allocation.domain.commands import Allocate
 from services.allocation.domain.events import AuditorRegistered, CaseRegistered
 from shared.events.allocation import CaseAllocated
 from shared.kernel.contracts import EventContract
-from shared.kernel.decider import Decider
+from shared.kernel.decider import Decider, keep_only
 from shared.kernel.errors import NotFound, RuleBroken
 from shared.kernel.rules import Rule
 
@@ -29,10 +29,6 @@ NOT_OWN_TEAM: Rule[Pairing] = Rule(
 )
 
 Allocation = CaseAllocated | None
-
-
-def evolve(state: Allocation, event: EventContract) -> Allocation:
-    return event if isinstance(event, CaseAllocated) else state
 
 
 def decide(command: Allocate, state: Allocation) -> Sequence[EventContract]:
@@ -58,4 +54,5 @@ def decide(command: Allocate, state: Allocation) -> Sequence[EventContract]:
     ]
 
 
-ALLOCATION: Decider[Allocate, Allocation] = Decider("allocation", None, evolve, decide)
+ALLOCATION: Decider[Allocate, Allocation] = Decider(
+    "allocation", None, keep_only(CaseAllocated), decide)

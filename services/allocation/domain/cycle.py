@@ -9,7 +9,7 @@ from datetime import date
 from services.allocation.domain.commands import OpenCycle
 from shared.events.allocation import AuditCycleOpened
 from shared.kernel.contracts import EventContract
-from shared.kernel.decider import Decider
+from shared.kernel.decider import Decider, keep_only
 from shared.kernel.errors import RuleBroken
 
 Cycle = AuditCycleOpened | None
@@ -21,10 +21,6 @@ def last_day_of(month: str) -> date:
     return date(year, number, calendar.monthrange(year, number)[1])
 
 
-def evolve(state: Cycle, event: EventContract) -> Cycle:
-    return event if isinstance(event, AuditCycleOpened) else state
-
-
 def decide(command: OpenCycle, state: Cycle) -> Sequence[EventContract]:
     if state is not None:
         raise RuleBroken(f"the {command.month} cycle is already open")
@@ -32,4 +28,4 @@ def decide(command: OpenCycle, state: Cycle) -> Sequence[EventContract]:
                              return_deadline=command.return_deadline)]
 
 
-CYCLE: Decider[OpenCycle, Cycle] = Decider("cycle", None, evolve, decide)
+CYCLE: Decider[OpenCycle, Cycle] = Decider("cycle", None, keep_only(AuditCycleOpened), decide)

@@ -7,15 +7,11 @@ from collections.abc import Sequence
 from services.allocation.domain.commands import RegisterAuditor, RegisterCase
 from services.allocation.domain.events import AuditorRegistered, CaseRegistered
 from shared.kernel.contracts import EventContract
-from shared.kernel.decider import Decider
+from shared.kernel.decider import Decider, keep_only
 from shared.kernel.errors import RuleBroken
 
 Case = CaseRegistered | None
 Auditor = AuditorRegistered | None
-
-
-def evolve_case(state: Case, event: EventContract) -> Case:
-    return event if isinstance(event, CaseRegistered) else state
 
 
 def register_case(command: RegisterCase, state: Case) -> Sequence[EventContract]:
@@ -25,17 +21,13 @@ def register_case(command: RegisterCase, state: Case) -> Sequence[EventContract]
                            legal_status=command.legal_status, team=command.team)]
 
 
-def evolve_auditor(state: Auditor, event: EventContract) -> Auditor:
-    return event if isinstance(event, AuditorRegistered) else state
-
-
 def register_auditor(command: RegisterAuditor, state: Auditor) -> Sequence[EventContract]:
     if state is not None:
         raise RuleBroken(f"auditor {command.auditor_id} is already registered")
     return [AuditorRegistered(auditor_id=command.auditor_id, team=command.team)]
 
 
-CASE: Decider[RegisterCase, Case] = Decider("case", None, evolve_case, register_case)
+CASE: Decider[RegisterCase, Case] = Decider(
+    "case", None, keep_only(CaseRegistered), register_case)
 AUDITOR: Decider[RegisterAuditor, Auditor] = Decider(
-    "auditor", None, evolve_auditor, register_auditor
-)
+    "auditor", None, keep_only(AuditorRegistered), register_auditor)

@@ -18,14 +18,14 @@ from services.allocation.application import (
 )
 from services.allocation.application.queries import AllocationQueries
 from services.allocation.application.results import (
-    Allocation,
     OpenedCycle,
     RegisteredAuditor,
     RegisteredCase,
 )
 from services.allocation.domain.commands import AllocateCase, RegisterAuditor, RegisterCase
+from shared.events.allocation import CaseAllocated
 from shared.events.common import ChildRef, LegalStatus, Month, PersonId, Team
-from shared.http.conventions import ActorDep, CorrelationId, IdempotencyKey, command_context
+from shared.http.conventions import AskingDep
 from shared.http.dependencies import CommandsDep, provider
 from shared.kernel.identifiers import SLUG_PATTERN, Slug
 
@@ -73,46 +73,38 @@ class AllocateCaseRequest(Request):
 
 
 @router.post("/cycles", status_code=201, tags=["cycles"])
-async def open_a_cycle(body: OpenCycleRequest, commands: CommandsDep, actor: ActorDep,
-                       idempotency_key: IdempotencyKey = None,
-                       correlation_id: CorrelationId = None) -> OpenedCycle:
-    context = command_context("OpenCycle", actor, body.service_area, body, idempotency_key,
-                              correlation_id)
+async def open_a_cycle(body: OpenCycleRequest, commands: CommandsDep,
+                       asked: AskingDep) -> OpenedCycle:
+    context = asked.command("OpenCycle", body.service_area, body)
     return await commands.run(
         context, partial(open_cycle.handle, body.month, body.return_deadline), OpenedCycle)
 
 
 @router.post("/cases", status_code=201, tags=["case register"])
-async def register_a_case(body: RegisterCaseRequest, commands: CommandsDep, actor: ActorDep,
-                          idempotency_key: IdempotencyKey = None,
-                          correlation_id: CorrelationId = None) -> RegisteredCase:
+async def register_a_case(body: RegisterCaseRequest, commands: CommandsDep,
+                          asked: AskingDep) -> RegisteredCase:
     command = RegisterCase(body.case_id or uuid.uuid4(), body.child_ref, body.legal_status,
                            body.team)
-    context = command_context("RegisterCase", actor, body.service_area, body, idempotency_key,
-                              correlation_id)
+    context = asked.command("RegisterCase", body.service_area, body)
     return await commands.run(context, partial(register_case.handle, command), RegisteredCase)
 
 
 @router.post("/auditors", status_code=201, tags=["auditor pool"])
 async def register_an_auditor(body: RegisterAuditorRequest, commands: CommandsDep,
-                              actor: ActorDep, idempotency_key: IdempotencyKey = None,
-                              correlation_id: CorrelationId = None) -> RegisteredAuditor:
+                              asked: AskingDep) -> RegisteredAuditor:
     command = RegisterAuditor(body.auditor_id, body.team)
-    context = command_context("RegisterAuditor", actor, body.service_area, body,
-                              idempotency_key, correlation_id)
+    context = asked.command("RegisterAuditor", body.service_area, body)
     return await commands.run(context, partial(register_auditor.handle, command),
                               RegisteredAuditor)
 
 
 @router.post("/allocations", status_code=201, tags=["cycles"])
-async def allocate_a_case(body: AllocateCaseRequest, commands: CommandsDep, actor: ActorDep,
-                          idempotency_key: IdempotencyKey = None,
-                          correlation_id: CorrelationId = None) -> Allocation:
+async def allocate_a_case(body: AllocateCaseRequest, commands: CommandsDep,
+                          asked: AskingDep) -> CaseAllocated:
     command = AllocateCase(body.allocation_id or uuid.uuid4(), body.case_id, body.auditor_id,
                            body.month)
-    context = command_context("AllocateCase", actor, body.service_area, body,
-                              idempotency_key, correlation_id)
-    return await commands.run(context, partial(allocate_case.handle, command), Allocation)
+    context = asked.command("AllocateCase", body.service_area, body)
+    return await commands.run(context, partial(allocate_case.handle, command), CaseAllocated)
 
 
 @router.get("/cycles/{service_area}/{month}", tags=["cycles"])

@@ -12,7 +12,7 @@ from services.audit.domain.events import AuditAssigned
 from shared.events.audit import AuditSubmitted
 from shared.kernel.envelope import Envelope
 from shared.kit.projection import Projection
-from shared.postgres.rows import plain
+from shared.postgres.rows import insert, plain
 
 PROJECTION: Projection[asyncpg.Connection] = Projection("audit-read-models", tables=("audits",))
 
@@ -20,15 +20,8 @@ PROJECTION: Projection[asyncpg.Connection] = Projection("audit-read-models", tab
 @PROJECTION.on(AuditAssigned)
 async def audit_assigned(conn: asyncpg.Connection, event: AuditAssigned,
                          envelope: Envelope) -> None:
-    await conn.execute(
-        """INSERT INTO audits (audit_id, allocation_id, cycle_id, service_area, month,
-                               return_deadline, case_id, child_ref, legal_status, case_team,
-                               auditor_id, assigned_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)""",
-        event.audit_id, event.allocation_id, event.cycle_id, envelope.service_area,
-        event.month, event.return_deadline, event.case_id, event.child_ref,
-        event.legal_status.value, event.case_team, event.auditor_id, envelope.occurred_at,
-    )
+    await insert(conn, "audits", **event.model_dump(), service_area=envelope.service_area,
+                 assigned_at=envelope.occurred_at)
 
 
 @PROJECTION.on(AuditSubmitted)

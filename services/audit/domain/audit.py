@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from services.audit.domain.commands import AssignAudit, AuditCommand, SubmitAudit
 from services.audit.domain.events import AuditAssigned
 from services.audit.domain.rules import CONCERN_ONLY_WHEN_INADEQUATE
 from shared.events.audit import ActionRaised, AuditSubmitted, ChildOfConcernRaised
 from shared.kernel.clock import london_date
-from shared.kernel.contracts import EventContract
-from shared.kernel.decider import Decider
+from shared.kernel.contracts import EventContract, carried
+from shared.kernel.decider import Decider, by_command, keep_latest, once
 from shared.kernel.errors import Forbidden, NotFound, RuleBroken
 
 
@@ -25,34 +24,8 @@ class Audit:
     submitted: AuditSubmitted | None = None
 
 
-def evolve(state: Audit, event: EventContract) -> Audit:
-    if isinstance(event, AuditAssigned):
-        return replace(state, assigned=event)
-    if isinstance(event, AuditSubmitted):
-        return replace(state, submitted=event)
-    return state
-
-
-def decide(command: AuditCommand, state: Audit) -> Sequence[EventContract]:
-    if isinstance(command, AssignAudit):
-        return assign(command, state)
-    return submit(command, state)
-
-
-def assign(command: AssignAudit, state: Audit) -> list[EventContract]:
-    # Ignored rather than refused: the only way to get here twice is the same allocation
-    # arriving again, and failing would send it to the dead-letter topic for nothing.
-    if state.assigned is not None:
-        return []
-    return [
-        AuditAssigned(
-            audit_id=command.audit_id, allocation_id=command.allocation_id,
-            cycle_id=command.cycle_id, month=command.month,
-            return_deadline=command.return_deadline, case_id=command.case_id,
-            child_ref=command.child_ref, legal_status=command.legal_status,
-            case_team=command.case_team, auditor_id=command.auditor_id,
-        )
-    ]
+def assigned(command: AssignAudit) -> AuditAssigned:
+    return carried(AuditAssigned, command.allocation, audit_id=command.audit_id)
 
 
 def submit(command: SubmitAudit, state: Audit) -> list[EventContract]:
@@ -68,26 +41,20 @@ def submit(command: SubmitAudit, state: Audit) -> list[EventContract]:
         raise ValueError("a submission is stamped with its time before it is decided")
     # The deadline is a London calendar day: what counts is the day in London at submission.
     late = london_date(command.submitted_at) > assigned.return_deadline
-    about = {"audit_id": assigned.audit_id, "month": assigned.month,
-             "child_ref": assigned.child_ref, "case_team": assigned.case_team}
+    action, concern = command.action, command.child_of_concern
     events: list[EventContract] = [
-        AuditSubmitted(
-            allocation_id=assigned.allocation_id, cycle_id=assigned.cycle_id,
-            case_id=assigned.case_id, legal_status=assigned.legal_status,
-            auditor_id=assigned.auditor_id, overall_grade=command.overall_grade, late=late,
-            **about,
-        ),
-        ActionRaised(
-            action_id=command.action.action_id, description=command.action.description,
-            owner_id=command.action.owner_id, due_date=command.action.due_date, **about,
-        ),
+        carried(AuditSubmitted, assigned, overall_grade=command.overall_grade, late=late),
+        carried(ActionRaised, assigned, action_id=action.action_id,
+                description=action.description, owner_id=action.owner_id,
+                due_date=action.due_date),
     ]
-    concern = command.child_of_concern
     if concern is not None:
-        events.append(ChildOfConcernRaised(concern_id=concern.concern_id,
-                                           category=concern.category, reason=concern.reason,
-                                           **about))
+        events.append(carried(ChildOfConcernRaised, assigned, concern_id=concern.concern_id,
+                              category=concern.category, reason=concern.reason))
     return events
 
 
-AUDIT: Decider[AuditCommand, Audit] = Decider("audit", Audit(), evolve, decide)
+AUDIT: Decider[AuditCommand, Audit] = Decider(
+    "audit", Audit(), keep_latest(assigned=AuditAssigned, submitted=AuditSubmitted),
+    by_command({AssignAudit: once(lambda audit: audit.assigned, assigned),
+                SubmitAudit: submit}))

@@ -7,21 +7,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
-from shared.events.common import Grade, LegalStatus
+from shared.events.allocation import CaseAllocated
+from shared.events.common import Grade
 
 
 @dataclass(frozen=True)
 class AssignAudit:
     audit_id: uuid.UUID
-    allocation_id: uuid.UUID
-    cycle_id: uuid.UUID
-    month: str
-    return_deadline: date
-    case_id: uuid.UUID
-    child_ref: str
-    legal_status: LegalStatus
-    case_team: str
-    auditor_id: str
+    allocation: CaseAllocated
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from services.audit.application.submit_audit import SubmittedAudit
 from services.audit.domain.commands import RaiseAction, RaiseChildOfConcern, SubmitAudit
 from services.audit.domain.rules import CONCERN_ONLY_WHEN_INADEQUATE, may_read
 from shared.events.common import Grade, PersonId
-from shared.http.conventions import ActorDep, CorrelationId, IdempotencyKey, command_context
+from shared.http.conventions import ActorDep, AskingDep
 from shared.http.dependencies import CommandsDep, provider
 from shared.http.validation import enforce
 from shared.kernel.identifiers import Slug
@@ -53,9 +53,8 @@ class SubmitAuditRequest(Request):
 
 @router.post("/audits/{audit_id}/submission", status_code=201, tags=["audits"])
 async def submit_an_audit(audit_id: uuid.UUID, body: SubmitAuditRequest,
-                          commands: CommandsDep, queries: QueriesDep, actor: ActorDep,
-                          idempotency_key: IdempotencyKey = None,
-                          correlation_id: CorrelationId = None) -> SubmittedAudit:
+                          commands: CommandsDep, queries: QueriesDep,
+                          asked: AskingDep) -> SubmittedAudit:
     # The events of a submission belong to the audit's service area, which only the
     # audit knows: the request does not (and must not have to) repeat it.
     service_area = await queries.service_area_of(audit_id)
@@ -64,7 +63,7 @@ async def submit_an_audit(audit_id: uuid.UUID, body: SubmitAuditRequest,
     concern = body.child_of_concern
     command = SubmitAudit(
         audit_id=audit_id,
-        submitted_by=actor.person_id,
+        submitted_by=asked.actor.person_id,
         overall_grade=body.overall_grade,
         action=RaiseAction(uuid.uuid4(), body.action.description, body.action.owner_id,
                            body.action.due_date),
@@ -73,8 +72,7 @@ async def submit_an_audit(audit_id: uuid.UUID, body: SubmitAuditRequest,
             if concern is not None else None
         ),
     )
-    context = command_context("SubmitAudit", actor, service_area, body, idempotency_key,
-                              correlation_id, path={"audit_id": audit_id})
+    context = asked.command("SubmitAudit", service_area, body, path={"audit_id": audit_id})
     return await commands.run(context, partial(submit_audit.handle, command), SubmittedAudit)
 
 

@@ -13,7 +13,7 @@ from services.moderation.domain.events import AuditQueuedForModeration
 from shared.events.moderation import AuditModerated
 from shared.kernel.envelope import Envelope
 from shared.kit.projection import Projection
-from shared.postgres.rows import plain
+from shared.postgres.rows import insert, plain
 
 PROJECTION: Projection[asyncpg.Connection] = Projection(
     "moderation-queue", tables=("moderation_queue",))
@@ -22,13 +22,8 @@ PROJECTION: Projection[asyncpg.Connection] = Projection(
 @PROJECTION.on(AuditQueuedForModeration)
 async def queued(conn: asyncpg.Connection, event: AuditQueuedForModeration,
                  envelope: Envelope) -> None:
-    await conn.execute(
-        """INSERT INTO moderation_queue
-               (audit_id, service_area, month, auditor_id, submitted_grade, queued_at)
-           VALUES ($1, $2, $3, $4, $5, $6)""",
-        event.audit_id, envelope.service_area, event.month, event.auditor_id,
-        event.submitted_grade.value, envelope.occurred_at,
-    )
+    await insert(conn, "moderation_queue", **event.model_dump(),
+                 service_area=envelope.service_area, queued_at=envelope.occurred_at)
 
 
 @PROJECTION.on(AuditModerated)

@@ -3,8 +3,7 @@ than its auditor, who either agrees the grade or changes it with a rationale."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from services.moderation.domain.commands import ModerateAudit, ModerationCommand, QueueAudit
 from services.moderation.domain.events import AuditQueuedForModeration, GradeChanged
@@ -15,7 +14,7 @@ from services.moderation.domain.rules import (
 from shared.events.common import Grade
 from shared.events.moderation import AuditModerated
 from shared.kernel.contracts import EventContract
-from shared.kernel.decider import Decider
+from shared.kernel.decider import Decider, by_command, keep_latest, once
 from shared.kernel.errors import Forbidden, NotFound, RuleBroken
 
 
@@ -30,28 +29,12 @@ class Moderation:
     moderated: AuditModerated | None = None
 
 
-def evolve(state: Moderation, event: EventContract) -> Moderation:
-    if isinstance(event, AuditQueuedForModeration):
-        return replace(state, queued=event)
-    if isinstance(event, AuditModerated):
-        return replace(state, moderated=event)
-    return state
-
-
-def decide(command: ModerationCommand, state: Moderation) -> Sequence[EventContract]:
-    if isinstance(command, QueueAudit):
-        return queue(command, state)
-    return moderate(command, state)
-
-
-def queue(command: QueueAudit, state: Moderation) -> list[EventContract]:
-    # AuditSubmitted may be published again (a replay, a resubmission): the first one
-    # queues the audit and anything later must not reopen or duplicate it.
-    if state.queued is not None:
-        return []
-    return [AuditQueuedForModeration(audit_id=command.audit_id, month=command.month,
-                                     auditor_id=command.auditor_id,
-                                     submitted_grade=command.submitted_grade)]
+def queued(command: QueueAudit) -> AuditQueuedForModeration:
+    # The first AuditSubmitted queues the audit; a later one (a replay, a resubmission)
+    # must not reopen or duplicate it.
+    return AuditQueuedForModeration(audit_id=command.audit_id, month=command.month,
+                                    auditor_id=command.auditor_id,
+                                    submitted_grade=command.submitted_grade)
 
 
 def moderate(command: ModerateAudit, state: Moderation) -> list[EventContract]:
@@ -94,5 +77,7 @@ def _moderated(
 
 
 MODERATION: Decider[ModerationCommand, Moderation] = Decider(
-    "moderation", Moderation(), evolve, decide
-)
+    "moderation", Moderation(),
+    keep_latest(queued=AuditQueuedForModeration, moderated=AuditModerated),
+    by_command({QueueAudit: once(lambda moderation: moderation.queued, queued),
+                ModerateAudit: moderate}))

@@ -18,7 +18,7 @@ from services.moderation.domain.rules import (
     GRADE_CHANGE_NAMES_THE_GRADE,
 )
 from shared.events.common import Grade
-from shared.http.conventions import ActorDep, CorrelationId, IdempotencyKey, command_context
+from shared.http.conventions import AskingDep
 from shared.http.dependencies import CommandsDep, provider
 from shared.http.validation import enforce
 from shared.kernel.errors import NotFound
@@ -54,19 +54,16 @@ class ModerateRequest(Request):
 
 @router.post("/moderations/{audit_id}", status_code=201, tags=["moderation"])
 async def moderate_an_audit(audit_id: uuid.UUID, body: ModerateRequest, commands: CommandsDep,
-                            queries: QueriesDep, actor: ActorDep,
-                            idempotency_key: IdempotencyKey = None,
-                            correlation_id: CorrelationId = None) -> ModeratedAudit:
+                            queries: QueriesDep, asked: AskingDep) -> ModeratedAudit:
     # The body does not name a service area: the queued audit's own is the one its
     # moderation events belong to. The queue row commits with the queuing event, so a
     # missing row means the audit is not queued.
     service_area = await queries.service_area_of(audit_id)
     if service_area is None:
         raise NotFound("no such audit is queued for moderation")
-    command = ModerateAudit(audit_id, actor.person_id, body.outcome, body.moderated_grade,
-                            body.rationale)
-    context = command_context("ModerateAudit", actor, service_area, body, idempotency_key,
-                              correlation_id, path={"audit_id": audit_id})
+    command = ModerateAudit(audit_id, asked.actor.person_id, body.outcome,
+                            body.moderated_grade, body.rationale)
+    context = asked.command("ModerateAudit", service_area, body, path={"audit_id": audit_id})
     return await commands.run(context, partial(moderate_audit.handle, command), ModeratedAudit)
 
 

@@ -14,7 +14,7 @@ from shared.events.tracker import ActionOverdue
 from shared.kernel.clock import london_date
 from shared.kernel.envelope import Envelope
 from shared.kit.projection import Projection
-from shared.postgres.rows import plain
+from shared.postgres.rows import insert, plain
 
 PROJECTION: Projection[asyncpg.Connection] = Projection(
     "tracker-read-models", tables=("actions", "children_of_concern"))
@@ -23,13 +23,7 @@ PROJECTION: Projection[asyncpg.Connection] = Projection(
 @PROJECTION.on(ActionTrackingStarted)
 async def action_tracked(conn: asyncpg.Connection, event: ActionTrackingStarted,
                          envelope: Envelope) -> None:
-    await conn.execute(
-        """INSERT INTO actions (action_id, audit_id, service_area, month, child_ref,
-                                case_team, owner_id, due_date)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)""",
-        event.action_id, event.audit_id, envelope.service_area, event.month, event.child_ref,
-        event.case_team, event.owner_id, event.due_date,
-    )
+    await insert(conn, "actions", **event.model_dump(), service_area=envelope.service_area)
 
 
 @PROJECTION.on(ActionOverdue)
@@ -44,11 +38,9 @@ async def action_overdue(conn: asyncpg.Connection, event: ActionOverdue,
 @PROJECTION.on(ChildOfConcernTrackingStarted)
 async def concern_tracked(conn: asyncpg.Connection, event: ChildOfConcernTrackingStarted,
                           envelope: Envelope) -> None:
-    await conn.execute(
-        "INSERT INTO children_of_concern VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        event.concern_id, event.audit_id, envelope.service_area, event.month, event.child_ref,
-        event.case_team, event.category, event.raised_at or envelope.occurred_at,
-    )
+    await insert(conn, "children_of_concern", **event.model_dump(exclude={"raised_at"}),
+                 service_area=envelope.service_area,
+                 tracked_since=event.raised_at or envelope.occurred_at)
 
 
 class PostgresTrackerQueries:

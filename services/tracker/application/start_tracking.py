@@ -11,20 +11,11 @@ from shared.kit.unit_of_work import UnitOfWork
 
 
 async def when_action_raised(event: ActionRaised, unit: UnitOfWork) -> None:
-    command = TrackAction(
-        action_id=event.action_id, audit_id=event.audit_id, month=event.month,
-        child_ref=event.child_ref, case_team=event.case_team, owner_id=event.owner_id,
-        due_date=event.due_date,
-    )
-    await unit.execute(ACTION, action_stream(event.action_id), command)
+    await unit.execute(ACTION, action_stream(event.action_id), TrackAction(event))
 
 
 async def when_child_of_concern_raised(event: ChildOfConcernRaised, unit: UnitOfWork) -> None:
     # On the tracker from when the audit raised it, not from when this reaction ran.
     raised_at = unit.cause.occurred_at if unit.cause is not None else unit.now
-    command = TrackChildOfConcern(
-        concern_id=event.concern_id, audit_id=event.audit_id, month=event.month,
-        child_ref=event.child_ref, case_team=event.case_team, category=event.category,
-        raised_at=raised_at,
-    )
-    await unit.execute(CONCERN, concern_stream(event.concern_id), command)
+    await unit.execute(CONCERN, concern_stream(event.concern_id),
+                       TrackChildOfConcern(event, raised_at))

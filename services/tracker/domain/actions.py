@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from services.tracker.domain.commands import ActionCommand, MarkActionOverdue, TrackAction
 from services.tracker.domain.events import ActionTrackingStarted
 from shared.events.tracker import ActionOverdue
-from shared.kernel.contracts import EventContract
-from shared.kernel.decider import Decider
+from shared.kernel.contracts import EventContract, carried
+from shared.kernel.decider import Decider, by_command, keep_latest, once
 
 
 @dataclass(frozen=True)
@@ -18,32 +17,8 @@ class Action:
     overdue: ActionOverdue | None = None
 
 
-def evolve(state: Action, event: EventContract) -> Action:
-    if isinstance(event, ActionTrackingStarted):
-        return replace(state, started=event)
-    if isinstance(event, ActionOverdue):
-        return replace(state, overdue=event)
-    return state
-
-
-def decide(command: ActionCommand, state: Action) -> Sequence[EventContract]:
-    if isinstance(command, TrackAction):
-        return start_tracking(command, state)
-    return mark_overdue(command, state)
-
-
-def start_tracking(command: TrackAction, state: Action) -> list[EventContract]:
-    # A redelivered or re-raised ActionRaised is not an error: the consumer must not
-    # dead-letter it, it simply changes nothing.
-    if state.started is not None:
-        return []
-    return [
-        ActionTrackingStarted(
-            action_id=command.action_id, audit_id=command.audit_id, month=command.month,
-            child_ref=command.child_ref, case_team=command.case_team,
-            owner_id=command.owner_id, due_date=command.due_date,
-        )
-    ]
+def tracking_started(command: TrackAction) -> ActionTrackingStarted:
+    return carried(ActionTrackingStarted, command.raised)
 
 
 def mark_overdue(command: MarkActionOverdue, state: Action) -> list[EventContract]:
@@ -62,4 +37,7 @@ def mark_overdue(command: MarkActionOverdue, state: Action) -> list[EventContrac
     ]
 
 
-ACTION: Decider[ActionCommand, Action] = Decider("action", Action(), evolve, decide)
+ACTION: Decider[ActionCommand, Action] = Decider(
+    "action", Action(), keep_latest(started=ActionTrackingStarted, overdue=ActionOverdue),
+    by_command({TrackAction: once(lambda action: action.started, tracking_started),
+                MarkActionOverdue: mark_overdue}))

@@ -5,18 +5,13 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Literal
+
+from shared.events.audit import ActionRaised, ChildOfConcernRaised
 
 
 @dataclass(frozen=True)
 class TrackAction:
-    action_id: uuid.UUID
-    audit_id: uuid.UUID
-    month: str
-    child_ref: str
-    case_team: str
-    owner_id: str
-    due_date: date
+    raised: ActionRaised
 
 
 @dataclass(frozen=True)
@@ -28,12 +23,8 @@ class MarkActionOverdue:
 
 @dataclass(frozen=True)
 class TrackChildOfConcern:
-    concern_id: uuid.UUID
-    audit_id: uuid.UUID
-    month: str
-    child_ref: str
-    case_team: str
-    category: Literal[1, 2]
+    raised: ChildOfConcernRaised
+    # When the audit raised it: the envelope's time, which the event itself does not carry.
     raised_at: datetime
 
 

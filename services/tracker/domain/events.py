@@ -35,18 +35,11 @@ class ChildOfConcernTrackingStartedV1(EventContract):
     category: Literal[1, 2]
 
 
-class ChildOfConcernTrackingStarted(EventContract):
-    """v2: when the audit raised the concern, so "how long on the tracker" counts from
-    then, not from whenever the tracker got round to it (lag, replays)."""
+class ChildOfConcernTrackingStarted(ChildOfConcernTrackingStartedV1):
+    """v2 adds when the audit raised the concern, so "how long on the tracker" counts
+    from then, not from whenever the tracker got round to it (lag, replays)."""
 
-    type_name = "ChildOfConcernTrackingStarted"
     schema_version = 2
-    concern_id: uuid.UUID
-    audit_id: uuid.UUID
-    month: Month
-    child_ref: ChildRef
-    case_team: Team
-    category: Literal[1, 2]
     raised_at: AwareDatetime | None = None  # None: recorded by v1, raised time not kept
 
 

@@ -1,4 +1,4 @@
-"""Where the tests' real PostgreSQL and real Kafka-protocol broker come from.
+"""Where the tests' (and benchmarks') real PostgreSQL and real Kafka-protocol broker come from.
 
 In order of preference: DATABASE_URL / KAFKA_BOOTSTRAP_SERVERS when set; testcontainers
 when a Docker daemon answers (not the case on this project's CI machines, so that path

@@ -118,7 +118,7 @@ def running_platform(dsn: str, kafka: KafkaSettings, *,
         for process in processes:
             process.start()
         for process in processes:
-            process.wait_healthy(timeout=90)
+            process.wait_ready(timeout=90)
         yield Platform({p.name: p.url for p in processes}, schemas,
                        kafka.model_copy(update={"topic_prefix": prefix}))
         failed = False

@@ -21,17 +21,22 @@ def service_urls() -> dict[str, str]:
 
 
 class ServiceError(Exception):
-    def __init__(self, status: int, detail: Any) -> None:
-        super().__init__(f"HTTP {status}: {detail}")
+    """A service answered with an error: its problem details, as it gave them."""
+
+    def __init__(self, service: str, status: int, detail: str,
+                 errors: list[dict[str, Any]] | None = None) -> None:
+        super().__init__(f"{service} answered {status}: {detail}")
+        self.service = service
         self.status = status
         self.detail = detail
+        self.errors = errors or []
 
 
 class ServiceUnreachable(Exception):
     """Nothing answered at a service's URL (connection refused, or no such host)."""
 
-    def __init__(self, service: str, url: str) -> None:
-        super().__init__(f"the {service} service is not answering at {url}")
+    def __init__(self, service: str, url: str, how: str = "is not answering") -> None:
+        super().__init__(f"the {service} service {how} at {url}")
         self.service = service
         self.url = url
 
@@ -42,47 +47,57 @@ class QaClient:
     role: str
     urls: dict[str, str] = field(default_factory=service_urls)
     timeout: float = 10.0
+    # Tests hand in an httpx.MockTransport; in use it is the network.
+    transport: httpx.BaseTransport | None = None
 
-    def _headers(self, idempotency_key: str | None) -> dict[str, str]:
+    def _headers(self, idempotency_key: str | None = None) -> dict[str, str]:
         headers = {"X-Actor-Id": self.person_id, "X-Actor-Role": self.role}
-        headers["Idempotency-Key"] = idempotency_key or str(uuid.uuid4())
+        if idempotency_key is not None:
+            headers["Idempotency-Key"] = idempotency_key
         return headers
 
     def _send(self, service: str, method: str, path: str, **kwargs: Any) -> httpx.Response:
         url = self.urls[service]
         try:
-            return httpx.request(method, url + path, timeout=self.timeout, **kwargs)
+            with httpx.Client(timeout=self.timeout, transport=self.transport) as client:
+                return client.request(method, url + path, **kwargs)
         except httpx.ConnectError as error:
             raise ServiceUnreachable(service, url) from error
+        except httpx.TimeoutException as error:
+            raise ServiceUnreachable(service, url,
+                                     f"did not answer within {self.timeout:.0f} s") from error
 
     def post(self, service: str, path: str, body: dict[str, Any],
              idempotency_key: str | None = None) -> Any:
+        # A key on every command: a retry after a lost answer is then safe.
         response = self._send(service, "POST", path, json=body,
-                              headers=self._headers(idempotency_key))
-        return self._answer(response)
+                              headers=self._headers(idempotency_key or str(uuid.uuid4())))
+        return self._answer(service, response)
 
     def get(self, service: str, path: str, **params: Any) -> Any:
-        response = self._send(service, "GET", path,
-                              headers={"X-Actor-Id": self.person_id, "X-Actor-Role": self.role},
+        response = self._send(service, "GET", path, headers=self._headers(),
                               params={k: v for k, v in params.items() if v is not None})
-        return self._answer(response)
+        return self._answer(service, response)
 
     def get_text(self, service: str, path: str) -> str:
-        response = self._send(service, "GET", path)
+        response = self._send(service, "GET", path, headers=self._headers())
         if response.status_code >= 400:
-            raise ServiceError(response.status_code, response.text)
+            self._answer(service, response)
         return response.text
 
     @staticmethod
-    def _answer(response: httpx.Response) -> Any:
+    def _answer(service: str, response: httpx.Response) -> Any:
         try:
             body = response.json()
         except ValueError:
             body = response.text
         if response.status_code >= 400:
-            detail = body.get("detail", body) if isinstance(body, dict) else body
-            raise ServiceError(response.status_code, detail)
+            if isinstance(body, dict):
+                raise ServiceError(service, response.status_code,
+                                   str(body.get("detail", body.get("title", ""))),
+                                   body.get("errors"))
+            raise ServiceError(service, response.status_code, str(body)[:500])
         return body
 
     def as_(self, person_id: str, role: str) -> QaClient:
-        return QaClient(person_id, role, self.urls, self.timeout)
+        return QaClient(person_id, role, self.urls, self.timeout, self.transport)

@@ -75,8 +75,10 @@ def load(month: str | None = None, progress: bool = True,
             "overall_grade": grade,
             "action": {"description": "Update the chronology and review the plan with the family",
                        "owner_id": f"hos-{CASES[case_index][2]}",
-                       "due_date": (today + timedelta(days=14 if case_index % 2 else -3))
-                       .isoformat()},
+                       # Some already past (a few overdue actions to show), never before
+                       # the audit's month began.
+                       "due_date": max(today + timedelta(days=14 if case_index % 2 else -3),
+                                       today.replace(day=1)).isoformat()},
         }
         if category:
             body["child_of_concern"] = {"category": category,

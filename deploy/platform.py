@@ -3,6 +3,7 @@
 Starts an embedded PostgreSQL (data kept in --data-dir) and the bundled Kafka-protocol
 broker, unless DATABASE_URL / KAFKA_BOOTSTRAP_SERVERS point elsewhere; then the five
 services as separate processes; loads the demo month once; and waits. Ctrl-C stops it all.
+One runner at a time per data folder: a second is refused, naming the first.
 """
 
 from __future__ import annotations
@@ -13,13 +14,16 @@ import shutil
 import signal
 import sys
 import time
+import uuid
 from pathlib import Path
 from types import FrameType
 
 from deploy import demo
-from deploy.processes import ServiceProcess, service_processes
+from deploy.processes import SERVICES, ServiceProcess, service_processes
+from deploy.runner_lock import DataInUse, RunnerLock, describe_holder, in_use
 from shared.infra.embedded_broker import EmbeddedBroker
 from shared.infra.embedded_postgres import EmbeddedPostgres
+from shared.infra.ports import port_is_free
 
 DEFAULT_DATA_DIR = Path(".qa-data")
 
@@ -30,24 +34,81 @@ def main(argv: list[str] | None = None) -> int:
     up = sub.add_parser("up", help="start everything and wait for Ctrl-C")
     up.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR,
                     help="where PostgreSQL data and logs are kept (default: ./.qa-data)")
-    up.add_argument("--reset", action="store_true", help="delete the data folder and start afresh")
+    up.add_argument("--reset", action="store_true",
+                    help="delete the data folder and start afresh (asks first on a terminal)")
+    up.add_argument("--yes", action="store_true",
+                    help="with --reset: do not ask (for scripts)")
     up.add_argument("--no-demo", action="store_true", help="do not load the demo month")
     up.add_argument("--first-port", type=int, default=8001,
                     help="HTTP port of the first service; the others follow (default 8001)")
     up.add_argument("--postgres-port", type=int, default=54329)
     up.add_argument("--broker-port", type=int, default=19092)
     args = parser.parse_args(argv)
-    return run(args)
+    try:
+        return run(args)
+    except RefusedToStart as refused:
+        print(f"qa-platform: {refused}", file=sys.stderr)
+        return 1
+
+
+class RefusedToStart(Exception):
+    pass
+
+
+def reset(data_dir: Path, args: argparse.Namespace) -> None:
+    holder = in_use(data_dir)
+    if holder is not None:
+        raise RefusedToStart(f"--reset refused: {describe_holder(data_dir, holder)}")
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise RefusedToStart(f"--reset deletes {data_dir} and everything in it; add "
+                                 "--yes to confirm when not at a terminal")
+        answer = input(f"Delete {data_dir} and everything in it (cases, audits, reports)? "
+                       "[y/N] ")
+        if answer.strip().lower() not in {"y", "yes"}:
+            raise RefusedToStart("nothing deleted")
+    print(f"Removing {data_dir} (--reset)")
+    EmbeddedPostgres(data_dir / "postgres", args.postgres_port).stop(quiet=True)
+    shutil.rmtree(data_dir)
+
+
+def check_ports(args: argparse.Namespace, embedded_postgres: bool, embedded_broker: bool
+                ) -> None:
+    wanted = {f"{name} service": args.first_port + index for index, name in enumerate(SERVICES)}
+    if embedded_postgres:
+        wanted["PostgreSQL"] = args.postgres_port
+    if embedded_broker:
+        wanted["broker"] = args.broker_port
+    taken = [f"{what} ({port})" for what, port in wanted.items() if not port_is_free(port)]
+    if taken:
+        raise RefusedToStart("ports already in use: " + ", ".join(taken) + "; stop what uses "
+                             "them or choose others (--first-port, --postgres-port, "
+                             "--broker-port)")
 
 
 def run(args: argparse.Namespace) -> int:
     data_dir: Path = args.data_dir.resolve()
     if args.reset and data_dir.exists():
-        print(f"Removing {data_dir} (--reset)")
-        embedded = EmbeddedPostgres(data_dir / "postgres", args.postgres_port)
-        embedded.stop(quiet=True)
-        shutil.rmtree(data_dir)
-    data_dir.mkdir(parents=True, exist_ok=True)
+        reset(data_dir, args)
+    database_url = os.environ.get("DATABASE_URL")
+    bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
+    instance = uuid.uuid4().hex[:12]
+    try:
+        lock = RunnerLock.take(data_dir, first_port=args.first_port, instance=instance)
+    except DataInUse as busy:
+        raise RefusedToStart(str(busy)) from None
+    if lock.stale:
+        print(f"A runner that is no longer running (pid {lock.stale.get('pid', '?')}) had "
+              f"left its lock on {data_dir}; taking over.")
+    try:
+        check_ports(args, not database_url, not bootstrap)
+        return supervise(args, data_dir, instance, database_url, bootstrap)
+    finally:
+        lock.release()
+
+
+def supervise(args: argparse.Namespace, data_dir: Path, instance: str,
+              database_url: str | None, bootstrap: str | None) -> int:
     def on_signal(signum: int, _: FrameType | None) -> None:
         # Once: a second Ctrl-C while stopping must not cut the clean-up short.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -57,16 +118,15 @@ def run(args: argparse.Namespace) -> int:
     # Set explicitly: a runner started from a script may inherit SIGINT as ignored.
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
+    # Only what this runner started is ever stopped by it.
     postgres: EmbeddedPostgres | None = None
     broker: EmbeddedBroker | None = None
     services: list[ServiceProcess] = []
     try:
-        database_url = os.environ.get("DATABASE_URL")
         if not database_url:
             postgres = EmbeddedPostgres(data_dir / "postgres", args.postgres_port)
             print(f"Starting embedded PostgreSQL (data in {postgres.data_dir}) ...")
             database_url = postgres.start()
-        bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
         idempotent = os.environ.get("KAFKA_IDEMPOTENT_PRODUCER", "true")
         if not bootstrap:
             broker = EmbeddedBroker(args.broker_port, log_file=data_dir / "broker.log")
@@ -80,12 +140,13 @@ def run(args: argparse.Namespace) -> int:
             "KAFKA_IDEMPOTENT_PRODUCER": idempotent,
             "CLOCK_OFFSET_FILE": str(data_dir / "clock-offset-seconds"),
         }
-        services = service_processes(env, args.first_port, data_dir / "logs")
+        services = service_processes(env, args.first_port, data_dir / "logs",
+                                     instance=instance)
         print("Starting services: " + ", ".join(s.name for s in services) + " ...")
         for service in services:
             service.start()
         for service in services:
-            service.wait_healthy()
+            service.wait_ready()
         month = demo.demo_month()
         if not args.no_demo:
             marker = data_dir / "demo-loaded"

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,20 +50,32 @@ class ServiceProcess:
         )
         log.close()
 
-    def wait_healthy(self, timeout: float = 60) -> None:
+    @property
+    def instance_id(self) -> str:
+        return self.env.get("INSTANCE_ID", "")
+
+    def wait_ready(self, timeout: float = 90) -> None:
+        """Until this process (not another answering on the port) says it is ready."""
         deadline = time.monotonic() + timeout
+        last = "no answer"
         while time.monotonic() < deadline:
             if self.process is not None and self.process.poll() is not None:
                 tail = self.log_file.read_text(errors="replace")[-3000:]
                 raise RuntimeError(f"{self.name} exited during start-up:\n{tail}")
             try:
-                response = httpx.get(self.url + "/health", timeout=1)
-                if response.status_code == 200 and response.json().get("relay_active"):
+                response = httpx.get(self.url + "/health/ready", timeout=3)
+                answer = response.json()
+                if answer.get("instance") != self.instance_id:
+                    last = "another process answers on its port"
+                elif response.status_code == 200:
                     return
-            except httpx.HTTPError:
+                else:
+                    last = f"not ready: {answer.get('checks')}"
+            except (httpx.HTTPError, ValueError):
                 pass
             time.sleep(0.2)
-        raise TimeoutError(f"{self.name} was not healthy after {timeout}s (see {self.log_file})")
+        raise TimeoutError(f"{self.name} was not ready after {timeout}s ({last}; see "
+                           f"{self.log_file})")
 
     def kill(self) -> None:
         """SIGKILL: no clean shutdown, as a crash would be."""
@@ -83,10 +96,12 @@ class ServiceProcess:
 
 def service_processes(env: dict[str, str], first_port: int, log_dir: Path,
                       per_service_env: dict[str, dict[str, str]] | None = None,
-                      ) -> list[ServiceProcess]:
+                      instance: str | None = None) -> list[ServiceProcess]:
     extra = per_service_env or {}
+    instance = instance or uuid.uuid4().hex[:12]
     return [
-        ServiceProcess(name, first_port + index, {**env, **extra.get(name, {})},
+        ServiceProcess(name, first_port + index,
+                       {**env, **extra.get(name, {}), "INSTANCE_ID": f"{instance}-{name}"},
                        log_dir / f"{name}.log")
         for index, name in enumerate(SERVICES)
     ]

@@ -12,6 +12,11 @@ from __future__ import annotations
 from shared.events import allocation, audit, moderation, tracker
 from shared.kernel.contracts import ContractRegistry, EventContract
 
+# Which service publishes each wire type, on its topic: the module it is declared in.
+PUBLISHED_BY: dict[str, str] = {
+    contract.type_name: module.__name__.rsplit(".", 1)[-1]
+    for module in (allocation, audit, moderation, tracker) for contract in module.CONTRACTS
+}
 WIRE_CONTRACTS: list[type[EventContract]] = [
     *allocation.CONTRACTS, *audit.CONTRACTS, *moderation.CONTRACTS, *tracker.CONTRACTS,
 ]

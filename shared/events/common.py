@@ -29,9 +29,13 @@ class LegalStatus(StrEnum):
     OTHER = "other"
 
 
-Month = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+CHILD_REF_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{2,40}$"
+TEAM_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
+
+Month = Annotated[str, Field(pattern=MONTH_PATTERN)]
 # A pseudonymous child reference issued by the case-management extract, never a name,
 # case number or date of birth. Pseudonymous is still personal data: it is marked, so
 # the partnership feed and retention rules can find it.
-ChildRef = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{2,40}$"), PersonalData()]
-Team = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
+ChildRef = Annotated[str, Field(pattern=CHILD_REF_PATTERN), PersonalData()]
+Team = Annotated[str, Field(pattern=TEAM_PATTERN)]

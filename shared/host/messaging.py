@@ -114,6 +114,24 @@ class MessagingHost:
 
         return handle
 
+    async def readiness(self) -> dict[str, str]:
+        """The broker answers, the relay runs (active, or standby behind another replica),
+        and every consumer is consuming."""
+        checks: dict[str, str] = {}
+        try:
+            reachable = await self.broker.ping(timeout=2)
+        except Exception:  # an unreachable broker must read as "down", not fail the probe
+            reachable = False
+        checks["broker"] = "ok" if reachable else "down"
+        relay = self.relay
+        if relay is None or not self._tasks or self._tasks[0].done():
+            checks["relay"] = "down"
+        else:
+            checks["relay"] = "active" if relay.active.is_set() else "standby"
+        for consumer in self.consumers:
+            checks[f"consumer {consumer.name}"] = "ok" if consumer.is_running() else "down"
+        return checks
+
     async def stop(self) -> None:
         for task in self._tasks:
             task.cancel()

@@ -4,6 +4,7 @@ runner and the query adapters."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import asyncpg
@@ -57,6 +58,13 @@ class ServiceResources:
                                       self.settings.tenant, self.clock)
         self.provided = {port: build(self._pool)
                          for port, build in self.definition.queries.items()}
+
+    async def readiness(self) -> dict[str, str]:
+        try:
+            await asyncio.wait_for(self.pool.fetchval("SELECT 1"), timeout=2)
+        except Exception:  # unreachable, timed out, pool closed: all mean "down"
+            return {"database": "down"}
+        return {"database": "ok"}
 
     def job_context(self) -> JobContext:
         return JobContext(self.commands, self.clock, self.provided)

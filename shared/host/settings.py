@@ -1,17 +1,28 @@
+"""What every service process reads from its environment."""
+
 from __future__ import annotations
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+import uuid
+from typing import Annotated, Any
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from shared.kernel.identifiers import Slug
 
+# The service areas a deployment starts with (the brief's list); a partnership sets its own.
+DEFAULT_SERVICE_AREAS = ("childrens-social-care", "early-help", "youth-justice", "fostering",
+                         "11-to-25")
+
 
 class ServiceSettings(BaseSettings):
-    """What every service process reads from its environment."""
-
     model_config = SettingsConfigDict(extra="ignore")
 
     tenant: Slug = "demo-authority"
+    # Comma-separated: the service areas this deployment serves. A command for any other
+    # is refused (422) and a read of any other answers 404.
+    service_areas: Annotated[list[Slug], NoDecode] = Field(
+        default_factory=lambda: list(DEFAULT_SERVICE_AREAS), min_length=1)
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8000, ge=1, le=65535)
     # Defaults to the service's name; tests give each run its own.
@@ -20,5 +31,15 @@ class ServiceSettings(BaseSettings):
     # A file holding a number of seconds to add to the system clock: lets an operator
     # or an end-to-end test move a running service's "now" (e.g. to make actions overdue).
     clock_offset_file: str | None = None
+    # Names this process in its readiness answer, so a runner can tell its own services
+    # from another instance's answering on the same ports.
+    instance_id: str = Field(default_factory=lambda: uuid.uuid4().hex)
     log_level: str = "INFO"
     log_json: bool = False
+
+    @field_validator("service_areas", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [area.strip() for area in value.split(",") if area.strip()]
+        return value

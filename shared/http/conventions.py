@@ -15,6 +15,8 @@ from typing import Annotated
 from fastapi import Depends, Header
 from pydantic import BaseModel
 
+from shared.http.dependencies import AreasDep
+from shared.http.problems import refuse
 from shared.kernel.actor import Person
 from shared.kernel.identifiers import IDENT_PATTERN
 from shared.kit.commands import CommandContext
@@ -44,11 +46,15 @@ class Asking:
     actor: Person
     idempotency_key: str | None
     correlation_id: uuid.UUID | None
+    service_areas: frozenset[str]
 
     def command(self, name: str, service_area: str, request: BaseModel,
                 path: Mapping[str, object] | None = None) -> CommandContext:
         """`path` holds ids taken from the URL: they belong in the idempotency hash too,
         or one key reused for another audit would replay the first audit's answer."""
+        if service_area not in self.service_areas:
+            raise refuse(("body", "service_area"), "not a service area of this deployment; "
+                         f"expected one of: {', '.join(sorted(self.service_areas))}")
         payload = request.model_dump(mode="json")
         return CommandContext(
             name=name,
@@ -61,9 +67,9 @@ class Asking:
         )
 
 
-def asking(actor: ActorDep, idempotency_key: IdempotencyKey = None,
+def asking(actor: ActorDep, areas: AreasDep, idempotency_key: IdempotencyKey = None,
            correlation_id: CorrelationId = None) -> Asking:
-    return Asking(actor, idempotency_key, correlation_id)
+    return Asking(actor, idempotency_key, correlation_id, areas)
 
 
 AskingDep = Annotated[Asking, Depends(asking)]

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import ValidationInfo, field_validator
 
+from shared.http.problems import refuse
 from shared.kernel.rules import Rule
 
 
@@ -26,3 +27,10 @@ def enforce(rule: Rule[Any]) -> Any:
         return value
 
     return field_validator(rule.field)(check)
+
+
+def check_at_edge(rule: Rule[Any], subject: Any, loc: tuple[str, ...] | None = None) -> None:
+    """For a rule that needs more than the request (the clock, a record): refuse with a
+    422 naming the field, as a request validator would."""
+    if not rule.holds(subject):
+        raise refuse(loc or ("body", rule.field), rule.message)

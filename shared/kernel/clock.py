@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import threading
 from datetime import date, datetime, timedelta
 from typing import Protocol
@@ -55,6 +56,22 @@ def london_date(instant: datetime) -> date:
 def month_of(instant: datetime) -> str:
     """The reporting month, 'YYYY-MM', in which an instant falls in London."""
     return london_date(instant).strftime("%Y-%m")
+
+
+def first_day_of(month: str) -> date:
+    year, number = (int(part) for part in month.split("-"))
+    return date(year, number, 1)
+
+
+def last_day_of(month: str) -> date:
+    year, number = (int(part) for part in month.split("-"))
+    return date(year, number, calendar.monthrange(year, number)[1])
+
+
+def months_apart(month: str, day: date) -> int:
+    """How many months `month` lies from the month of `day` (0 for the same month)."""
+    start = first_day_of(month)
+    return abs((start.year - day.year) * 12 + start.month - day.month)
 
 
 def is_working_day(day: date) -> bool:

@@ -29,7 +29,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import traceback
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 import asyncpg
@@ -109,6 +109,8 @@ class EventConsumer:
         self.tenant = tenant
         self.passed_over = frozenset(passed_over)
         self.publish: Any = None  # set by `attach`: async (value, topic, key, headers) -> None
+        # Set by `attach`: whether the subscriber is still consuming.
+        self.is_running: Callable[[], bool] = lambda: False
 
     async def deliver(self, record: Any, kafka_consumer: AIOKafkaConsumer) -> None:
         # Nothing may escape: under manual acknowledgement FastStream would log it and

@@ -35,7 +35,7 @@ def attach(broker: KafkaBroker, consumer: EventConsumer, settings: KafkaSettings
         await consumer.deliver(message.raw_message, message.consumer)
 
     on_event.__name__ = f"on_{consumer.name.replace('-', '_').replace('.', '_')}"
-    broker.subscriber(
+    subscriber = broker.subscriber(
         *consumer.topics,
         group_id=consumer.name,
         ack_policy=AckPolicy.MANUAL,
@@ -46,6 +46,8 @@ def attach(broker: KafkaBroker, consumer: EventConsumer, settings: KafkaSettings
         max_poll_interval_ms=60_000,
         rebalance_timeout_ms=10_000,
         title=f"{consumer.name}",
-        description="Events handled: "
-        + ", ".join(sorted(contract.type_name for contract in consumer.handlers)),
-    )(on_event)
+    )
+    subscriber(on_event)
+    consumer.is_running = lambda: bool(
+        subscriber.running and subscriber.consumer is not None
+        and any(not task.done() for task in subscriber.tasks))

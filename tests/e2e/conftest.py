@@ -19,6 +19,9 @@ from shared.postgres.provisioning import drop_schema
 from shared.settings import KafkaSettings
 
 T = TypeVar("T")
+# Each test gets a service area of its own, from those the platform is configured to serve.
+AREAS = [f"area-{uuid.uuid4().hex[:8]}" for _ in range(40)]
+_unused_areas = iter(AREAS)
 
 
 @dataclass
@@ -53,6 +56,7 @@ def platform(postgres_dsn: str, kafka: KafkaSettings,
         "CLOCK_OFFSET_FILE": str(clock_file),
         "TRACKER_SCAN_INTERVAL": "0.5",
         "TENANT": "e2e-authority",
+        "SERVICE_AREAS": ",".join(AREAS),
     }
     schemas = {name: f"e2e{run}_{name}" for name in SERVICES}
     processes = service_processes(
@@ -63,7 +67,7 @@ def platform(postgres_dsn: str, kafka: KafkaSettings,
         for process in processes:
             process.start()
         for process in processes:
-            process.wait_healthy(timeout=90)
+            process.wait_ready(timeout=90)
         yield Platform({p.name: p for p in processes}, clock_file, env)
     finally:
         for process in processes:
@@ -75,7 +79,7 @@ def platform(postgres_dsn: str, kafka: KafkaSettings,
 @pytest.fixture
 def area() -> str:
     """A service area of its own per test, so reports do not mix."""
-    return f"area-{uuid.uuid4().hex[:8]}"
+    return next(_unused_areas)
 
 
 def poll(check: Callable[[], T], timeout: float = 60.0, interval: float = 0.2) -> T:

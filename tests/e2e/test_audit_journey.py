@@ -88,7 +88,7 @@ def test_one_audit_end_to_end_over_http(platform: Platform, area: str) -> None:
         auditor.post("audit", f"/audits/{audit_id}/submission",
                       {**submission, "overall_grade": "adequate-ish"})
     assert invalid.value.status == 422
-    assert any(d["loc"][-1] == "overall_grade" for d in invalid.value.detail)
+    assert any(d["loc"][-1] == "overall_grade" for d in invalid.value.errors)
     # Someone else cannot submit it.
     with pytest.raises(ServiceError) as forbidden:
         platform.client("tm-same", "auditor").post(
@@ -142,7 +142,7 @@ def test_one_audit_end_to_end_over_http(platform: Platform, area: str) -> None:
         assert tracker.process is not None
         assert tracker.process.returncode == -9
         tracker.start()
-        tracker.wait_healthy(timeout=90)
+        tracker.wait_ready(timeout=90)
         time.sleep(3)
         assert _tracker_events(platform, "ActionOverdue") == 1
         assert [a["status"] for a in qa.get("tracker", "/actions", service_area=area)] == [
@@ -232,7 +232,7 @@ def test_a_consumer_killed_mid_flow_loses_and_doubles_nothing(
     # Dead means dead: nothing more was assigned while the allocations kept coming.
     assert _audit_assignments(platform, area) == assigned_at_kill
     audit.start()
-    audit.wait_healthy(timeout=90)
+    audit.wait_ready(timeout=90)
 
     auditor = platform.client("ap-kim", "auditor")
     audits = wait_for(lambda: audits_of(auditor, area), lambda a: len(a) == 12, timeout=90)

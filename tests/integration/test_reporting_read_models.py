@@ -16,20 +16,21 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
-from fastapi import FastAPI
 
 from services.reporting.adapters.read_models import PROJECTION, PostgresMonthlyRows
 from services.reporting.application.monthly_report import MonthlyReportQuery, MonthlyRows, handle
 from services.reporting.entrypoints.http import monthly_rows, router
 from shared.events import REGISTRY
-from shared.events.allocation import CaseAllocated
+from shared.events.allocation import AuditCycleOpened, CaseAllocated
 from shared.events.audit import ActionRaised, AuditSubmitted, ChildOfConcernRaised
 from shared.events.common import Grade, LegalStatus
 from shared.events.moderation import AuditModerated
 from shared.events.tracker import ActionOverdue
+from shared.http.api import service_api
 from shared.kernel.actor import SystemProcess
 from shared.kernel.contracts import EventContract
 from shared.kernel.envelope import Envelope, EventMetadata, seal
+from shared.kernel.errors import NotFound
 from shared.messaging.inbox import Delivery, take_effect_once
 from shared.postgres.migrator import SHARED_MIGRATIONS_PACKAGE, load_migrations
 from shared.postgres.pool import create_pool
@@ -262,21 +263,32 @@ async def test_other_months_and_service_areas_do_not_leak_in(pool: asyncpg.Pool)
     assert await report(pool, area, MONTH) == expected(area, MONTH)
     assert await report(pool, area, NEXT_MONTH) == expected(area, NEXT_MONTH)
     assert await report(pool, neighbour, MONTH) == expected(neighbour, MONTH)
-    nothing = await report(pool, neighbour, NEXT_MONTH)
+    with pytest.raises(NotFound, match=f"no {NEXT_MONTH} cycle has been opened"):
+        await report(pool, neighbour, NEXT_MONTH)
+
+
+async def test_a_month_whose_cycle_opened_and_nothing_else_reports_zeros(
+    pool: asyncpg.Pool,
+) -> None:
+    area = an_area()
+    opened = AuditCycleOpened(cycle_id=uuid.uuid4(), month=NEXT_MONTH,
+                              return_deadline=date(2025, 4, 30))
+    await deliver_all(pool, [Fact(area, f"cycle-{opened.cycle_id}", 1, opened)])
+
+    nothing = await report(pool, area, NEXT_MONTH)
     assert (nothing["allocated"], nothing["completed"], nothing["actions"]["total"]) == (0, 0, 0)
+    assert nothing["completion"] == "0/0 (n/a)"
 
 
 async def test_the_http_report_reads_the_same_figures(pool: asyncpg.Pool) -> None:
     area = an_area()
     await deliver_all(pool, journey(area, MONTH).values())
-    app = FastAPI()
+    app = service_api("reporting", [router], [area])
 
     def rows() -> MonthlyRows:  # the route's port, over the real pool
         return PostgresMonthlyRows(pool)
 
     app.dependency_overrides[monthly_rows] = rows
-    app.include_router(router)
-
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
         response = await client.get(f"/reports/{area}/{MONTH}")

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from cli import main as qa
 from cli.client import SERVICES, QaClient, ServiceUnreachable
-from shared.infra.ports import free_port
+from shared.infra.ports import free_port, wait_for_port
 
 OPEN = ["open-cycle", "--month", "2026-12"]
 
@@ -90,3 +98,124 @@ def test_verify_lists_a_broken_chain_and_exits_3(
     assert "tracker     BROKEN: 5 events in 2 streams" in out
     assert "    action-1 v2 event e-9: hash does not match" in out
     assert sum("intact" in line for line in out) == 4
+
+
+def serving(status: int, body: Any) -> Callable[..., None]:
+    """QaClient with every request answered by `status` and `body` (an httpx mock)."""
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(status, json=body,
+                              headers={"content-type": "application/problem+json"})
+
+    original = QaClient.__init__
+
+    def client(self: QaClient, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        self.transport = httpx.MockTransport(answer)
+
+    return client
+
+
+def test_a_refusal_is_told_in_words_naming_each_field(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(QaClient, "__init__", serving(422, {
+        "type": "urn:qa-platform:problem:invalid-request", "title": "t", "status": 422,
+        "detail": "refused: see action.due_date",
+        "errors": [{"loc": ["body", "action", "due_date"], "type": "value_error",
+                    "msg": "an action is due on or after the first day of its audit's month"},
+                   {"loc": ["header", "x-actor-id"], "type": "missing",
+                    "msg": "Field required"}]}))
+
+    status = qa.main(["open-cycle", "--month", "2026-12"])
+
+    assert status == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "refused by the allocation service: refused: see action.due_date",
+        "  action.due_date: an action is due on or after the first day of its audit's month",
+        "  the x-actor-id header: Field required",
+    ]
+
+
+def test_a_server_fault_is_a_failure_not_a_refusal(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(QaClient, "__init__", serving(500, {
+        "type": "urn:qa-platform:problem:server-error", "title": "t", "status": 500,
+        "detail": "the service failed while answering; nothing was recorded"}))
+
+    status = qa.main(["actions"])
+
+    err = capsys.readouterr().err
+    assert status == 2
+    assert err.startswith("error: the tracker service failed (500) and recorded nothing")
+    assert "refused" not in err
+
+
+def test_a_listing_shows_no_python_none(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(QaClient, "__init__", serving(200, [
+        {"audit_id": "a-1", "month": "2026-11", "status": "assigned", "overall_grade": None,
+         "child_ref": "CH-1", "legal_status": "cp", "case_team": "front-door"}]))
+
+    assert qa.main(["my-audits"]) == 0
+    out = capsys.readouterr().out
+    assert "None" not in out
+    assert out.splitlines()[2].split()[-1] == "-"
+
+
+@pytest.mark.parametrize(("argv", "says"), [
+    (["open-cycle", "--month", "2026-13"], "is not a month: use YYYY-MM"),
+    (["submit-audit", "not-an-id", "--grade", "good", "--action", "x", "--owner", "o",
+      "--due", "2026-12-01"], "is not an id"),
+    (["submit-audit", str(uuid.uuid4()), "--grade", "good", "--action", "x", "--owner", "o",
+      "--due", "tomorrow"], "is not a date: use YYYY-MM-DD"),
+])
+def test_a_mistyped_argument_is_told_before_anything_is_sent(
+    capsys: pytest.CaptureFixture[str], argv: list[str], says: str
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        qa.main(argv)
+
+    assert exited.value.code == 2  # argparse's usage error
+    assert says in capsys.readouterr().err
+
+
+def test_a_reader_that_stops_early_ends_qa_quietly_with_0(tmp_path: Path) -> None:
+    """`qa ... | head -1` with more output than the pipe holds: no 'Broken pipe', 0."""
+    rows = [{"action_id": f"a-{i}", "month": "2026-11", "child_ref": "CH-1",
+             "owner_id": "tm-1", "due_date": "2026-12-01", "status": "open"}
+            for i in range(5000)]
+    server = tmp_path / "serve.py"
+    server.write_text(SERVE.format(body=json.dumps(rows)))
+    port = free_port()
+    process = subprocess.Popen([sys.executable, str(server), str(port)])
+    try:
+        wait_for_port("127.0.0.1", port, timeout=10)
+        result = subprocess.run(
+            ["bash", "-c", f"set -o pipefail; {sys.executable} -m cli.main actions | head -1"],
+            env={**os.environ, "QA_TRACKER_URL": f"http://127.0.0.1:{port}"},
+            capture_output=True, text=True, timeout=60, check=False)
+    finally:
+        process.kill()
+        process.wait()
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert result.stdout.split() == ["action_id", "month", "child_ref", "owner_id", "due_date",
+                                     "status"]
+
+
+SERVE = """
+import http.server, sys
+BODY = {body!r}.encode()
+class Handler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(BODY)))
+        self.end_headers()
+        self.wfile.write(BODY)
+    def log_message(self, *args):
+        pass
+http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), Handler).serve_forever()
+"""

@@ -16,6 +16,8 @@ class OpenCycle:
     cycle_id: uuid.UUID
     month: str
     return_deadline: date
+    # The London day it is opened on: the domain never reads the clock.
+    today: date
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Sequence
-from datetime import date
 
 from services.allocation.domain.commands import OpenCycle
+from services.allocation.domain.rules import (
+    CYCLE_MONTH_NEAR_TODAY,
+    DEADLINE_AFTER_ITS_MONTH_BEGINS,
+)
 from shared.events.allocation import AuditCycleOpened
 from shared.kernel.contracts import EventContract
 from shared.kernel.decider import Decider, keep_only
@@ -15,15 +17,11 @@ from shared.kernel.errors import RuleBroken
 Cycle = AuditCycleOpened | None
 
 
-def last_day_of(month: str) -> date:
-    """A cycle's default return deadline: the last day of its month."""
-    year, number = (int(part) for part in month.split("-"))
-    return date(year, number, calendar.monthrange(year, number)[1])
-
-
 def decide(command: OpenCycle, state: Cycle) -> Sequence[EventContract]:
     if state is not None:
         raise RuleBroken(f"the {command.month} cycle is already open")
+    CYCLE_MONTH_NEAR_TODAY.check(command)
+    DEADLINE_AFTER_ITS_MONTH_BEGINS.check(command)
     return [AuditCycleOpened(cycle_id=command.cycle_id, month=command.month,
                              return_deadline=command.return_deadline)]
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from services.audit.domain.commands import AssignAudit, AuditCommand, SubmitAudit
 from services.audit.domain.events import AuditAssigned
-from services.audit.domain.rules import CONCERN_ONLY_WHEN_INADEQUATE
+from services.audit.domain.rules import ACTION_DUE_IN_REACH, CONCERN_ONLY_WHEN_INADEQUATE
 from shared.events.audit import ActionRaised, AuditSubmitted, ChildOfConcernRaised
 from shared.kernel.clock import london_date
 from shared.kernel.contracts import EventContract, carried
@@ -39,6 +40,9 @@ def submit(command: SubmitAudit, state: Audit) -> list[EventContract]:
     CONCERN_ONLY_WHEN_INADEQUATE.check(command)
     if command.submitted_at is None:
         raise ValueError("a submission is stamped with its time before it is decided")
+    ACTION_DUE_IN_REACH.check(SimpleNamespace(
+        due_date=command.action.due_date, month=assigned.month,
+        today=london_date(command.submitted_at)))
     # The deadline is a London calendar day: what counts is the day in London at submission.
     late = london_date(command.submitted_at) > assigned.return_deadline
     action, concern = command.action, command.child_of_concern

@@ -6,7 +6,7 @@ import uuid
 from functools import partial
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from services.moderation.application import moderate_audit
@@ -18,11 +18,12 @@ from services.moderation.domain.rules import (
     GRADE_CHANGE_NAMES_THE_GRADE,
 )
 from shared.events.common import Grade
-from shared.http.conventions import AskingDep
-from shared.http.dependencies import CommandsDep, provider
+from shared.http.conventions import ActorDep, AskingDep
+from shared.http.dependencies import AreaQuery, CommandsDep, provider
+from shared.http.fields import LongText
+from shared.http.problems import problems
 from shared.http.validation import enforce
 from shared.kernel.errors import NotFound
-from shared.kernel.identifiers import SLUG_PATTERN
 
 router = APIRouter()
 queries = provider(ModerationQueries)
@@ -37,7 +38,7 @@ class ModerateRequest(Request):
     outcome: Literal["agreed", "grade-changed"]
     # validate_default: the rules below must also run when a field is left out.
     moderated_grade: Annotated[Grade | None, Field(validate_default=True)] = None
-    rationale: Annotated[str, Field(max_length=4000, validate_default=True)] = ""
+    rationale: Annotated[LongText, Field(validate_default=True)] = ""
 
     _names_the_grade = enforce(GRADE_CHANGE_NAMES_THE_GRADE)
     _has_a_rationale = enforce(GRADE_CHANGE_HAS_A_RATIONALE)
@@ -52,9 +53,11 @@ class ModerateRequest(Request):
         return grade
 
 
-@router.post("/moderations/{audit_id}", status_code=201, tags=["moderation"])
+@router.post("/moderations/{audit_id}", status_code=201, tags=["moderation"],
+             responses=problems(403, 404, 409))
 async def moderate_an_audit(audit_id: uuid.UUID, body: ModerateRequest, commands: CommandsDep,
                             queries: QueriesDep, asked: AskingDep) -> ModeratedAudit:
+    """Someone other than the auditor agrees the audit's grade or changes it."""
     # The body does not name a service area: the queued audit's own is the one its
     # moderation events belong to. The queue row commits with the queuing event, so a
     # missing row means the audit is not queued.
@@ -67,10 +70,8 @@ async def moderate_an_audit(audit_id: uuid.UUID, body: ModerateRequest, commands
     return await commands.run(context, partial(moderate_audit.handle, command), ModeratedAudit)
 
 
-@router.get("/moderations", tags=["moderation"])
-async def moderation_queue(
-    service_area: Annotated[str, Query(pattern=SLUG_PATTERN)],
-    queries: QueriesDep,
-    status: Status | None = None,
-) -> list[dict[str, Any]]:
+@router.get("/moderations", tags=["moderation"], responses=problems(404))
+async def moderation_queue(service_area: AreaQuery, queries: QueriesDep, actor: ActorDep,
+                           status: Status | None = None) -> list[dict[str, Any]]:
+    """The audits of a service area awaiting moderation, or moderated."""
     return await queries.queue(service_area, status)

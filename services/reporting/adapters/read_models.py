@@ -16,7 +16,7 @@ from services.reporting.domain.monthly_summary import (
     ConcernRow,
     MonthRows,
 )
-from shared.events.allocation import CaseAllocated
+from shared.events.allocation import AuditCycleOpened, CaseAllocated
 from shared.events.audit import ActionRaised, AuditSubmitted, ChildOfConcernRaised
 from shared.events.common import Grade
 from shared.events.moderation import AuditModerated
@@ -28,9 +28,21 @@ PROJECTION: Projection[asyncpg.Connection] = Projection(
     "monthly-read-models", tables=("allocations", "audits", "concerns", "actions"))
 
 
+async def _month_seen(conn: asyncpg.Connection, service_area: str, month: str) -> None:
+    await conn.execute("INSERT INTO months VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                       service_area, month)
+
+
+@PROJECTION.on(AuditCycleOpened)
+async def on_cycle_opened(conn: asyncpg.Connection, event: AuditCycleOpened,
+                          envelope: Envelope) -> None:
+    await _month_seen(conn, envelope.service_area, event.month)
+
+
 @PROJECTION.on(CaseAllocated)
 async def on_case_allocated(conn: asyncpg.Connection, event: CaseAllocated,
                             envelope: Envelope) -> None:
+    await _month_seen(conn, envelope.service_area, event.month)
     await conn.execute(
         """INSERT INTO allocations (allocation_id, service_area, month, allocation_seen)
            VALUES ($1, $2, $3, true)
@@ -128,12 +140,16 @@ class PostgresMonthlyRows:
     def __init__(self, pool: asyncpg.Pool) -> None:
         self._pool = pool
 
-    async def load(self, service_area: str, month: str) -> MonthRows:
+    async def load(self, service_area: str, month: str) -> MonthRows | None:
         # One read-only snapshot, so the figures agree with one another even while events
         # keep arriving.
         async with self._pool.acquire() as conn, conn.transaction(
             isolation="repeatable_read", readonly=True
         ):
+            if not await conn.fetchval(
+                    "SELECT true FROM months WHERE service_area = $1 AND month = $2",
+                    service_area, month):
+                return None
             allocated = await conn.fetchval(
                 "SELECT count(*) FROM allocations WHERE service_area = $1 AND month = $2",
                 service_area, month,

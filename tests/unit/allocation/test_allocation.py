@@ -72,12 +72,24 @@ async def test_opening_a_cycle_records_its_month_and_deadline_under_a_derived_id
     assert result.cycle_id == CYCLE
 
 
-async def test_a_cycle_without_a_deadline_is_due_on_the_last_day_of_its_month(
-    spec: Scenario,
-) -> None:
+async def test_a_cycle_without_a_deadline_is_due_on_the_last_day_of_its_month() -> None:
+    spec = Scenario(REGISTRY, now=datetime(2028, 3, 1, 9, 0, tzinfo=LONDON), tenant=TENANT,
+                    service_area=AREA)
     await spec.when(partial(open_cycle.handle, "2028-02", None)).then(
         AuditCycleOpened(cycle_id=cycle_id(TENANT, AREA, "2028-02"), month="2028-02",
                          return_deadline=date(2028, 2, 29)))
+
+
+@pytest.mark.parametrize(("month", "deadline", "says"), [
+    ("2025-02", None, "at most 12 months before or after"),
+    ("2027-04", None, "at most 12 months before or after"),
+    (MONTH, date(2026, 2, 28), "return deadline falls within its cycle's month"),
+    (MONTH, date(2026, 7, 2), "return deadline falls within its cycle's month"),
+])
+async def test_a_cycle_far_from_today_or_a_deadline_outside_its_month_is_refused(
+    spec: Scenario, month: str, deadline: date | None, says: str
+) -> None:
+    await spec.when(partial(open_cycle.handle, month, deadline)).then_fails(RuleBroken, says)
 
 
 async def test_a_cycle_is_opened_once(spec: Scenario) -> None:

@@ -6,7 +6,6 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from fastapi import FastAPI
 
 from services.reporting.application.monthly_report import MonthlyRows
 from services.reporting.domain.monthly_summary import (
@@ -19,14 +18,18 @@ from services.reporting.domain.monthly_summary import (
 from services.reporting.entrypoints import text
 from services.reporting.entrypoints.http import monthly_rows, router
 from shared.events.common import Grade
+from tests.http_support import api_client, fields_at_fault
 
 
 class FakeRows:
-    """The MonthlyRows port: March 2025 has rows, any other month is empty."""
+    """The MonthlyRows port: March 2025 has rows, April has a cycle and nothing else,
+    any other month is unknown."""
 
-    async def load(self, service_area: str, month: str) -> MonthRows:
-        if month != "2025-03":
+    async def load(self, service_area: str, month: str) -> MonthRows | None:
+        if month == "2025-04":
             return MonthRows(allocated=0)
+        if month != "2025-03":
+            return None
         return MonthRows(
             allocated=4,
             audits=(
@@ -46,11 +49,7 @@ def fake_rows() -> MonthlyRows:  # typed, so mypy holds FakeRows to the port
 
 @pytest.fixture
 async def client() -> AsyncIterator[httpx.AsyncClient]:
-    app = FastAPI()
-    app.dependency_overrides[monthly_rows] = fake_rows
-    app.include_router(router)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as test_client:
+    async with api_client(router, {monthly_rows: fake_rows}) as test_client:
         yield test_client
 
 
@@ -71,18 +70,32 @@ async def test_json_report(client: httpx.AsyncClient) -> None:
     assert body["actions"] == {"open": 1, "overdue": 1, "total": 2}
 
 
-async def test_a_month_with_nothing_known_answers_zeros_not_404(client: httpx.AsyncClient) -> None:
-    response = await client.get("/reports/north/1999-01")
+async def test_a_month_with_an_open_cycle_and_nothing_yet_answers_zeros(
+    client: httpx.AsyncClient,
+) -> None:
+    response = await client.get("/reports/north/2025-04")
 
     assert response.status_code == 200
     assert response.json()["completion"] == "0/0 (n/a)"
     assert response.json()["allocated"] == 0
 
 
+@pytest.mark.parametrize("path", ["/reports/north/2025-05", "/reports/north/2025-05.txt",
+                                  "/reports/fostering/2025-03"])
+async def test_a_month_without_a_cycle_or_an_area_not_served_is_not_found(
+    client: httpx.AsyncClient, path: str
+) -> None:
+    response = await client.get(path)
+
+    assert response.status_code == 404
+    assert response.json()["status"] == 404
+
+
 @pytest.mark.parametrize(
     ("path", "field"),
     [
         ("/reports/north/2025-13", "month"),
+        ("/reports/north/0000-01", "month"),
         ("/reports/north/March", "month"),
         ("/reports/North_Area/2025-03", "service_area"),
         ("/reports/north/2025-13.txt", "month"),
@@ -95,7 +108,7 @@ async def test_bad_values_are_refused_naming_the_field(
     response = await client.get(path)
 
     assert response.status_code == 422
-    assert [error["loc"] for error in response.json()["detail"]] == [["path", field]]
+    assert fields_at_fault(response) == [["path", field]]
 
 
 async def test_text_report_is_plain_text_for_people(client: httpx.AsyncClient) -> None:

@@ -1,0 +1,51 @@
+"""A service's HTTP API as the platform shapes every one: problem-details errors, an
+OpenAPI document that lists them, offline API docs, truthful OPTIONS and Allow headers.
+The host adds the lifespan and the operations routes; tests build one around a router."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable
+from contextlib import AbstractAsyncContextManager
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi_offline import FastAPIOffline
+
+from shared.http.methods import allowed_methods
+from shared.http.openapi import truthful_openapi
+from shared.http.problems import install_problem_handlers
+
+
+def service_api(
+    title: str,
+    routers: Iterable[APIRouter],
+    service_areas: Iterable[str],
+    *,
+    description: str = "",
+    lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]] | None = None,
+) -> FastAPI:
+    # Swagger UI and ReDoc from the package's own copies: on an offline council network a
+    # CDN would leave the page blank.
+    app: FastAPI = FastAPIOffline(title=title, description=description, version="0.1.0",
+                                  lifespan=lifespan)
+    app.state.service_areas = frozenset(service_areas)
+    install_problem_handlers(app)
+    for router in routers:
+        app.include_router(router)
+
+    @app.middleware("http")
+    async def options(request: Request,
+                      call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        # OPTIONS names every method the path takes; Starlette would answer 405 naming
+        # only the first route that matched.
+        if request.method == "OPTIONS":
+            methods = allowed_methods(app, request.url.path)
+            if methods:
+                return Response(status_code=204, headers={"Allow": ", ".join(methods)})
+        return await call_next(request)
+
+    def openapi() -> dict[str, Any]:
+        return truthful_openapi(app)
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app

@@ -284,7 +284,12 @@ class ApacheKafka:
     def start(self, timeout: float = 90.0) -> str:
         """Start the node and return its bootstrap servers once it answers metadata."""
         self.launch()
-        self.wait_ready(expected_brokers=1, timeout=timeout)
+        try:
+            self.wait_ready(expected_brokers=1, timeout=timeout)
+        except BaseException:
+            # A broker that never became ready must not outlive the attempt.
+            self.kill()
+            raise
         return self.bootstrap_servers
 
     def launch(self) -> None:
@@ -554,10 +559,15 @@ class KafkaCluster:
         return all(node.running for node in self.nodes.values())
 
     def start(self, timeout: float = 120.0) -> str:
-        for node in self.nodes.values():
-            node.launch()
-        for node in self.nodes.values():
-            node.wait_ready(expected_brokers=self.size, timeout=timeout)
+        try:
+            for node in self.nodes.values():
+                node.launch()
+            for node in self.nodes.values():
+                node.wait_ready(expected_brokers=self.size, timeout=timeout)
+        except BaseException:
+            for node in self.nodes.values():
+                node.kill()
+            raise
         return self.bootstrap_servers
 
     def kill(self, node_id: int) -> None:
@@ -568,7 +578,11 @@ class KafkaCluster:
         node = self.nodes[node_id]
         node.stop()
         node.launch()
-        node.wait_ready(expected_brokers=self.size, timeout=timeout)
+        try:
+            node.wait_ready(expected_brokers=self.size, timeout=timeout)
+        except BaseException:
+            node.kill()
+            raise
 
     def stop(self) -> None:
         # Signal all first: a node stopping alone would wait for a quorum that is leaving.

@@ -49,9 +49,11 @@ def a_topic() -> str:
 @pytest.fixture(scope="module")
 def node() -> Iterator[ApacheKafka]:
     kafka = ApacheKafka()
-    kafka.start()
-    yield kafka
-    kafka.remove()
+    try:
+        kafka.start()
+        yield kafka
+    finally:
+        kafka.remove()
 
 
 async def read_all(settings: KafkaSettings, topic: str) -> list[Any]:
@@ -128,11 +130,11 @@ async def test_restart_on_the_same_folder_keeps_the_data_and_does_not_reformat(
     tmp_path: Path, capsys: pytest.CaptureFixture[str],
 ) -> None:
     kafka = ApacheKafka(tmp_path / "kafka")
-    started = time.monotonic()
-    await asyncio.to_thread(kafka.start)
-    report(capsys, f"single node started (storage formatted) in "
-           f"{time.monotonic() - started:.1f} s")
     try:
+        started = time.monotonic()
+        await asyncio.to_thread(kafka.start)
+        report(capsys, f"single node started (storage formatted) in "
+               f"{time.monotonic() - started:.1f} s")
         assert kafka.formatted
         meta = (kafka.log_dir / "meta.properties").read_text()
         settings = KafkaSettings(bootstrap_servers=kafka.bootstrap_servers)
@@ -166,12 +168,10 @@ async def test_restart_on_the_same_folder_keeps_the_data_and_does_not_reformat(
         kafka.stop()
 
 
-async def test_sasl_scram_clients_the_project_configures_from_settings(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
+async def test_sasl_scram_clients_the_project_configures_from_settings() -> None:
     kafka = ApacheKafka(scram_users={"qa-allocation": "s3cret"})
-    await asyncio.to_thread(kafka.start)
     try:
+        await asyncio.to_thread(kafka.start)
         settings = KafkaSettings(
             bootstrap_servers=kafka.bootstrap_servers, security_protocol="SASL_PLAINTEXT",
             sasl_mechanism="SCRAM-SHA-512", sasl_username="qa-allocation",

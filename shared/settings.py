@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from typing import Literal
+
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -22,6 +24,19 @@ class KafkaSettings(BaseSettings):
     # bundled tansu broker holds a fetch for the whole wait, so this bounds its latency.
     fetch_max_wait_ms: int = 20
     heartbeat_interval_ms: int = 1000
+    # Topics this platform creates itself (ensure_topics). One copy suits a single local
+    # broker; a production cluster wants 3 with min_insync_replicas 2, so that acks=all
+    # survives one broker down without losing an acknowledged event. None: the broker's.
+    topic_replication_factor: int = Field(default=1, ge=1)
+    min_insync_replicas: int | None = Field(default=None, ge=1)
+    # How clients reach the brokers. A production cluster (e.g. Strimzi) wants SASL_SSL
+    # with SCRAM and its cluster CA; the defaults suit a broker on loopback.
+    security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] = "SCRAM-SHA-512"
+    sasl_username: str | None = None
+    sasl_password: SecretStr | None = None
+    # A PEM file of the CA that signed the brokers' certificates; None: the system's CAs.
+    ssl_cafile: str | None = None
 
 
 class DatabaseSettings(BaseSettings):

@@ -16,6 +16,7 @@ from shared.kernel.contracts import EventContract
 from shared.messaging.consumer import EventConsumer
 from shared.messaging.faststream_wiring import attach, kafka_broker
 from shared.messaging.inbox import Delivery, Handler
+from shared.messaging.kafka import ensure_topics
 from shared.messaging.relay import OutboxRelay
 from shared.postgres.event_store import EventStore
 from shared.postgres.provisioning import ServiceDatabase
@@ -87,6 +88,9 @@ async def running_consumer(
         name, topics, {t: handler for t in handles}, REGISTRY, pool, dead_letter_topic,
         max_backoff=0.5, tenant=tenant,
     )
+    # As a service does at start: a Kafka that does not create topics on first use
+    # (Apache Kafka as the tests run it) would otherwise stall the first dead letter.
+    await ensure_topics(kafka, [dead_letter_topic])
     broker = kafka_broker(kafka)
     attach(broker, consumer, kafka)
     await broker.start()

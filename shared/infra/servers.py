@@ -1,9 +1,10 @@
 """Where the tests' (and benchmarks') real PostgreSQL and real Kafka-protocol broker come from.
 
-In order of preference: DATABASE_URL / KAFKA_BOOTSTRAP_SERVERS when set; testcontainers
-when a Docker daemon answers (not the case on this project's CI machines, so that path
-is not exercised here); otherwise the embedded PostgreSQL (data in a temporary folder)
-and the bundled tansu broker on a free port.
+In order of preference: DATABASE_URL / KAFKA_BOOTSTRAP_SERVERS when set; for the broker,
+Apache Kafka from Maven (shared/infra/apache_kafka.py) when QA_TEST_KAFKA=apache;
+testcontainers when a Docker daemon answers (not the case on this project's CI machines,
+so that path is not exercised here); otherwise the embedded PostgreSQL (data in a
+temporary folder) and the bundled tansu broker on a free port.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from shared.infra.apache_kafka import ApacheKafka
 from shared.infra.embedded_broker import EmbeddedBroker
 from shared.infra.embedded_postgres import EmbeddedPostgres
 from shared.settings import KafkaSettings
@@ -62,6 +64,14 @@ def postgres_server() -> Iterator[str]:
 def kafka_server() -> Iterator[KafkaSettings]:
     if servers := os.environ.get("KAFKA_BOOTSTRAP_SERVERS"):
         yield KafkaSettings(bootstrap_servers=servers)
+        return
+    if os.environ.get("QA_TEST_KAFKA") == "apache":
+        node = ApacheKafka()
+        node.start()
+        try:
+            yield KafkaSettings(bootstrap_servers=node.bootstrap_servers)
+        finally:
+            node.remove()
         return
     if docker_available():
         from testcontainers.kafka import KafkaContainer

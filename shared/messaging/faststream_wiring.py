@@ -8,14 +8,36 @@ from typing import Any
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
+from faststream.security import BaseSecurity, SASLPlaintext, SASLScram256, SASLScram512
 
 from shared.messaging.consumer import EventConsumer
+from shared.messaging.kafka import connection_options
 from shared.settings import KafkaSettings
+
+_SASL: dict[str, type[SASLPlaintext | SASLScram256 | SASLScram512]] = {
+    "PLAIN": SASLPlaintext, "SCRAM-SHA-256": SASLScram256, "SCRAM-SHA-512": SASLScram512,
+}
+
+
+def security(settings: KafkaSettings) -> BaseSecurity | None:
+    """The same security as the aiokafka clients get, in FastStream's terms."""
+    if settings.security_protocol == "PLAINTEXT":
+        return None
+    ssl_context = connection_options(settings).get("ssl_context")
+    use_ssl = settings.security_protocol in ("SSL", "SASL_SSL")
+    if settings.security_protocol == "SSL":
+        return BaseSecurity(ssl_context=ssl_context, use_ssl=True)
+    password = settings.sasl_password.get_secret_value() if settings.sasl_password else ""
+    return _SASL[settings.sasl_mechanism](
+        username=settings.sasl_username or "", password=password,
+        ssl_context=ssl_context, use_ssl=use_ssl,
+    )
 
 
 def kafka_broker(settings: KafkaSettings, **kwargs: Any) -> KafkaBroker:
     return KafkaBroker(
         settings.bootstrap_servers,
+        security=security(settings),
         enable_idempotence=settings.idempotent_producer,
         acks="all",
         # Our logging, not FastStream's stdout handler; per-message lines at DEBUG.

@@ -2,18 +2,36 @@
 
 from __future__ import annotations
 
-import contextlib
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import TopicAlreadyExistsError
+from aiokafka.errors import TopicAlreadyExistsError, for_code
+from aiokafka.helpers import create_ssl_context
 
 from shared.settings import KafkaSettings
 
 
+def connection_options(settings: KafkaSettings) -> dict[str, Any]:
+    """The bootstrap servers and security options every aiokafka client is given."""
+    options: dict[str, Any] = {
+        "bootstrap_servers": settings.bootstrap_servers,
+        "security_protocol": settings.security_protocol,
+    }
+    if settings.security_protocol in ("SSL", "SASL_SSL"):
+        options["ssl_context"] = create_ssl_context(cafile=settings.ssl_cafile)
+    if settings.security_protocol.startswith("SASL_"):
+        options["sasl_mechanism"] = settings.sasl_mechanism
+        options["sasl_plain_username"] = settings.sasl_username
+        options["sasl_plain_password"] = (
+            settings.sasl_password.get_secret_value() if settings.sasl_password else None
+        )
+    return options
+
+
 def producer(settings: KafkaSettings) -> AIOKafkaProducer:
     return AIOKafkaProducer(
-        bootstrap_servers=settings.bootstrap_servers,
+        **connection_options(settings),
         enable_idempotence=settings.idempotent_producer,
         acks="all",
         linger_ms=0,
@@ -30,25 +48,38 @@ def producer(settings: KafkaSettings) -> AIOKafkaProducer:
 
 
 async def ensure_topics(settings: KafkaSettings, topics: list[str]) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.bootstrap_servers)
+    admin = AIOKafkaAdminClient(**connection_options(settings))
     await admin.start()
     try:
         existing = set(await admin.list_topics())
+        configs = (
+            {"min.insync.replicas": str(settings.min_insync_replicas)}
+            if settings.min_insync_replicas is not None else {}
+        )
         wanted = [
-            NewTopic(name=topic, num_partitions=settings.topic_partitions, replication_factor=1)
+            NewTopic(name=topic, num_partitions=settings.topic_partitions,
+                     replication_factor=settings.topic_replication_factor, topic_configs=configs)
             for topic in topics
             if topic not in existing
         ]
         if wanted:
-            with contextlib.suppress(TopicAlreadyExistsError):
-                await admin.create_topics(wanted)
+            response = await admin.create_topics(wanted)
+            # The answer carries an error per topic rather than raising: without this
+            # check a refused topic (say, more replicas than brokers) passes unnoticed and
+            # its producers wait for it forever.
+            for result in response.to_object()["topic_errors"]:
+                code = result["error_code"]
+                if code and code != TopicAlreadyExistsError.errno:
+                    raise for_code(code)(
+                        f"creating topic {result['topic']}: {result.get('error_message')}"
+                    )
     finally:
         await admin.close()
 
 
 async def messages_on_topic(settings: KafkaSettings, topic: str) -> int:
     """How many messages a topic has ever held (sum of end offsets); 0 if it is missing."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=settings.bootstrap_servers)
+    consumer = AIOKafkaConsumer(**connection_options(settings))
     await consumer.start()
     try:
         partitions = await consumer._client.fetch_all_metadata()

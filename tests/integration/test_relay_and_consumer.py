@@ -10,7 +10,7 @@ import pytest
 
 from shared.infra.embedded_broker import EmbeddedBroker
 from shared.kernel.errors import ConcurrencyError
-from shared.messaging.kafka import producer
+from shared.messaging.kafka import ensure_topics, producer
 from shared.postgres.event_store import EventStore
 from shared.postgres.provisioning import ServiceDatabase
 from shared.settings import KafkaSettings
@@ -136,6 +136,8 @@ async def test_poison_goes_to_dead_letter_and_later_messages_are_processed(
     future_version = good[0].model_copy(
         update={"schema_version": 99, "event_id": uuid.uuid4()}
     ).canonical_json()
+    # Standing in for a relay, so creating the topic as a relay does.
+    await ensure_topics(kafka, [topic])
     kafka_producer = producer(kafka)
     await kafka_producer.start()
     try:
@@ -227,6 +229,7 @@ async def test_dead_letter_headers_do_not_repeat_personal_data(
     envelope = notes(stream, 1, 1)[0]
     # A child's name where a number belongs: the payload fails validation.
     bad = envelope.model_copy(update={"payload": {"text": "x", "sequence": "Jane Smith"}})
+    await ensure_topics(kafka, [topic])
     kafka_producer = producer(kafka)
     await kafka_producer.start()
     try:

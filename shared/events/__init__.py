@@ -9,8 +9,10 @@ over) from one nobody knows (dead-lettered).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from shared.events import allocation, audit, moderation, tracker
-from shared.kernel.contracts import ContractRegistry, EventContract
+from shared.kernel.contracts import ContractRegistry, EventContract, Upcaster
 
 # Which service publishes each wire type, on its topic: the module it is declared in.
 PUBLISHED_BY: dict[str, str] = {
@@ -26,14 +28,22 @@ WIRE_CONTRACTS: list[type[EventContract]] = [
 # decode one passes over it rather than dead-letter it.
 WITHDRAWN = frozenset({
     "CaseRegistered", "AuditorRegistered", "AuditAssigned", "AuditQueuedForModeration",
-    "GradeChanged", "ActionTrackingStarted", "ChildOfConcernTrackingStarted",
+    "ChildOfConcernTrackingStarted",
 })
+UPCASTERS: dict[tuple[str, int], Upcaster] = {
+    **allocation.UPCASTERS, **audit.UPCASTERS, **moderation.UPCASTERS, **tracker.UPCASTERS,
+}
 
 
-def service_registry(*internal: type[EventContract]) -> ContractRegistry:
+def service_registry(*internal: type[EventContract],
+                     upcasters: Mapping[tuple[str, int], Upcaster] | None = None
+                     ) -> ContractRegistry:
+    """The wire contracts with their upcasters, plus a service's internal ones."""
     registry = ContractRegistry()
     registry.register_all(WIRE_CONTRACTS)
     registry.register_all(internal)
+    for (type_name, version), upcast in {**UPCASTERS, **(upcasters or {})}.items():
+        registry.upcaster(type_name, version)(upcast)
     return registry
 
 

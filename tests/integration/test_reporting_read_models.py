@@ -131,7 +131,7 @@ def journey(area: str, month: str) -> dict[str, Fact]:
                                           late=False),
         "submitted good, late": submitted(good, allocations[1], Grade.GOOD, late=True),
         "moderated good to RI": Fact(area, f"moderation-{good}", 1, AuditModerated(
-            audit_id=good, month=month, moderator_id="staff-0099", outcome="grade-changed",
+            audit_id=good, month=month, moderator_id="staff-0099", outcome="grades-changed",
             original_grade=Grade.GOOD, moderated_grade=Grade.REQUIRES_IMPROVEMENT,
             rationale="Plan not reviewed",
         )),

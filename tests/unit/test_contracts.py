@@ -8,6 +8,7 @@ from pydantic import ValidationError
 
 from services.tracker.domain.events import REGISTRY as TRACKER
 from services.tracker.domain.events import ChildOfConcernTrackingStarted
+from shared.events.audit import ChildOfConcernRaised
 from shared.kernel.contracts import (
     ContractRegistry,
     EventContract,
@@ -94,9 +95,26 @@ def test_every_child_reference_and_free_text_in_any_contract_is_marked_personal(
     for contract in carrying:
         assert "child_ref" in personal_fields(contract), contract.type_name
     for contract in contracts:
-        for name in ("description", "reason"):
-            if name in contract.model_fields:
-                assert name in personal_fields(contract), (contract.type_name, name)
+        for name in free_text_fields(contract):
+            assert name in personal_fields(contract), (contract.type_name, name)
+
+
+def free_text_fields(contract: type[EventContract]) -> list[str]:
+    """String fields a person writes in: any str without a pattern (ids, slugs, months
+    and references all have one) and not a closed choice."""
+    found = []
+    for name, field in contract.model_fields.items():
+        if field.annotation not in (str, str | None):
+            continue
+        patterned = any(getattr(meta, "pattern", None) for meta in field.metadata)
+        if not patterned:
+            found.append(name)
+    return found
+
+
+def test_the_free_text_check_finds_free_text() -> None:
+    assert "reason" in free_text_fields(ChildOfConcernRaised)
+    assert "child_ref" not in free_text_fields(ChildOfConcernRaised)
 
 
 def test_a_v1_concern_tracking_event_reads_as_v2_with_the_raised_time_unknown() -> None:

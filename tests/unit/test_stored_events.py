@@ -14,6 +14,9 @@ from tests.support import DEFINITIONS
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "stored_events_before_service_kit.json"
 STORED: dict[str, list[str]] = json.loads(FIXTURE.read_text())["events"]
 REGISTRIES = {definition.name: definition.registry for definition in DEFINITIONS}
+# Values a later schema version spells differently (its upcaster maps them); every other
+# stored value reads back unchanged.
+RENAMED_VALUES = {("AuditModerated", "outcome"): {"grade-changed": "grades-changed"}}
 
 
 @pytest.mark.parametrize(("service", "text"), [
@@ -26,9 +29,10 @@ def test_a_stored_event_still_decodes_in_its_services_registry(service: str,
                                        envelope.payload)
     assert event.type_name == envelope.event_type
     assert envelope.canonical_json() == text, "the stored text is what the chain covers"
+    dumped = event.model_dump(mode="json")
     for name, value in envelope.payload.items():
-        dumped = event.model_dump(mode="json")
-        assert dumped[name] == value, (envelope.event_type, name)
+        renamed = RENAMED_VALUES.get((envelope.event_type, name), {})
+        assert dumped[name] == renamed.get(value, value), (envelope.event_type, name)
 
 
 def test_the_fixture_covers_every_event_type_stored_before_the_move() -> None:

@@ -15,7 +15,7 @@ from shared.kit.unit_of_work import UnitOfWork
 
 class ModeratedAudit(BaseModel):
     audit_id: uuid.UUID
-    outcome: Literal["agreed", "grade-changed"]
+    outcome: Literal["agreed", "grades-changed", "below-standard"]
     original_grade: Grade
     moderated_grade: Grade
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from services.moderation.domain.commands import ModerateAudit, ModerationCommand, QueueAudit
-from services.moderation.domain.events import AuditQueuedForModeration, GradeChanged
+from services.moderation.domain.events import AuditQueuedForModeration
 from services.moderation.domain.rules import (
     GRADE_CHANGE_HAS_A_RATIONALE,
     GRADE_CHANGE_NAMES_THE_GRADE,
 )
 from shared.events.common import Grade
-from shared.events.moderation import AuditModerated
+from shared.events.moderation import AuditModerated, GradeChanged
 from shared.kernel.contracts import EventContract
 from shared.kernel.decider import Decider, by_command, keep_latest, once
 from shared.kernel.errors import Forbidden, NotFound, RuleBroken
@@ -69,10 +69,12 @@ def moderate(command: ModerateAudit, state: Moderation) -> list[EventContract]:
 def _moderated(
     queued: AuditQueuedForModeration, command: ModerateAudit, grade: Grade
 ) -> AuditModerated:
+    changed = command.outcome == "grade-changed"
     return AuditModerated(
         audit_id=queued.audit_id, month=queued.month, moderator_id=command.moderator_id,
-        outcome=command.outcome, original_grade=queued.submitted_grade, moderated_grade=grade,
-        rationale=command.rationale,
+        outcome="grades-changed" if changed else "agreed",
+        original_grade=queued.submitted_grade, moderated_grade=grade,
+        changed_elements=["overall"] if changed else [], rationale=command.rationale,
     )
 
 

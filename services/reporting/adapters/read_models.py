@@ -87,7 +87,7 @@ async def on_audit_moderated(conn: asyncpg.Connection, event: AuditModerated,
                moderated_grade = EXCLUDED.moderated_grade,
                grade_changed = EXCLUDED.grade_changed""",
         event.audit_id, envelope.service_area, event.month,
-        event.moderated_grade.value, event.outcome == "grade-changed",
+        event.moderated_grade.value, event.outcome == "grades-changed",
     )
 
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from shared.events.common import Grade
+from shared.events.common import REPORTING_SCALE, Grade
 
 CONCERN_CATEGORIES = (1, 2)
 
@@ -103,11 +103,12 @@ def completion(completed: int, allocated: int) -> str:
 
 
 def grade_counts(grades: Iterable[Grade | None]) -> Mapping[str, int]:
-    """Every grade on the scale, zeros included, in the scale's order."""
-    counts = dict.fromkeys((grade.value for grade in Grade), 0)
+    """Every grade on the reporting scale, zeros included, in the scale's order (an older
+    tool's Adequate counts as Requires Improvement)."""
+    counts = dict.fromkeys((grade.value for grade in REPORTING_SCALE), 0)
     for grade in grades:
         if grade is not None:
-            counts[grade.value] += 1
+            counts[grade.for_reporting.value] += 1
     return MappingProxyType(counts)
 
 

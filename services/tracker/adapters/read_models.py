@@ -9,8 +9,8 @@ from typing import Any
 import asyncpg
 
 from services.tracker.application.queries import ActionStatus, OverdueCandidate
-from services.tracker.domain.events import ActionTrackingStarted, ChildOfConcernTrackingStarted
-from shared.events.tracker import ActionOverdue
+from services.tracker.domain.events import ChildOfConcernTrackingStarted
+from shared.events.tracker import ActionOverdue, ActionTrackingStarted
 from shared.kernel.clock import london_date
 from shared.kernel.envelope import Envelope
 from shared.kit.projection import Projection

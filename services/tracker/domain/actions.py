@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from services.tracker.domain.commands import ActionCommand, MarkActionOverdue, TrackAction
-from services.tracker.domain.events import ActionTrackingStarted
-from shared.events.tracker import ActionOverdue
+from shared.events.tracker import ActionOverdue, ActionTrackingStarted
 from shared.kernel.contracts import EventContract, carried
 from shared.kernel.decider import Decider, by_command, keep_latest, once
 

@@ -3,25 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Any, Literal
 
 from pydantic import AwareDatetime
 
 from shared.events import service_registry
-from shared.events.common import ChildRef, Month, PersonId, Team
+from shared.events.common import ChildRef, Month, Team
 from shared.kernel.contracts import EventContract
-
-
-class ActionTrackingStarted(EventContract):
-    type_name = "ActionTrackingStarted"
-    action_id: uuid.UUID
-    audit_id: uuid.UUID
-    month: Month
-    child_ref: ChildRef
-    case_team: Team
-    owner_id: PersonId
-    due_date: date
 
 
 class ChildOfConcernTrackingStartedV1(EventContract):
@@ -47,8 +35,7 @@ def upcast_concern_tracking_v1_to_v2(payload: dict[str, Any]) -> dict[str, Any]:
     return {**payload, "raised_at": None}
 
 
-INTERNAL: list[type[EventContract]] = [
-    ActionTrackingStarted, ChildOfConcernTrackingStartedV1, ChildOfConcernTrackingStarted,
-]
-REGISTRY = service_registry(*INTERNAL)
-REGISTRY.upcaster("ChildOfConcernTrackingStarted", 1)(upcast_concern_tracking_v1_to_v2)
+INTERNAL: list[type[EventContract]] = [ChildOfConcernTrackingStartedV1,
+                                       ChildOfConcernTrackingStarted]
+REGISTRY = service_registry(
+    *INTERNAL, upcasters={("ChildOfConcernTrackingStarted", 1): upcast_concern_tracking_v1_to_v2})

@@ -11,12 +11,12 @@ import pytest
 
 from services.moderation.application import moderate_audit, queue_audit
 from services.moderation.domain.commands import ModerateAudit
-from services.moderation.domain.events import REGISTRY, AuditQueuedForModeration, GradeChanged
+from services.moderation.domain.events import REGISTRY, AuditQueuedForModeration
 from services.moderation.domain.moderation import OwnAudit
 from services.moderation.domain.streams import moderation_stream
 from shared.events.audit import AuditSubmitted
 from shared.events.common import Grade, LegalStatus
-from shared.events.moderation import AuditModerated
+from shared.events.moderation import AuditModerated, GradeChanged
 from shared.kernel.clock import LONDON
 from shared.kernel.errors import Forbidden, NotFound, RuleBroken
 from shared.kit.scenario import Scenario, UseCase
@@ -83,8 +83,9 @@ async def test_changing_the_grade_records_the_moderation_and_the_change(
 ) -> None:
     await spec.given(STREAM, QUEUED).when(moderating(change())).then(
         AuditModerated(audit_id=AUDIT, month="2025-03", moderator_id="mod-1",
-                       outcome="grade-changed", original_grade=Grade.GOOD,
-                       moderated_grade=Grade.REQUIRES_IMPROVEMENT, rationale="plans drift"),
+                       outcome="grades-changed", original_grade=Grade.GOOD,
+                       moderated_grade=Grade.REQUIRES_IMPROVEMENT,
+                       changed_elements=["overall"], rationale="plans drift"),
         GradeChanged(audit_id=AUDIT, month="2025-03", moderator_id="mod-1",
                      from_grade=Grade.GOOD, to_grade=Grade.REQUIRES_IMPROVEMENT,
                      rationale="plans drift"),

@@ -19,14 +19,10 @@ from services.tracker.application.start_tracking import (
     when_child_of_concern_raised,
 )
 from services.tracker.domain.commands import MarkActionOverdue
-from services.tracker.domain.events import (
-    REGISTRY,
-    ActionTrackingStarted,
-    ChildOfConcernTrackingStarted,
-)
+from services.tracker.domain.events import REGISTRY, ChildOfConcernTrackingStarted
 from services.tracker.domain.streams import action_stream, concern_stream
 from shared.events.audit import ActionRaised, ChildOfConcernRaised
-from shared.events.tracker import ActionOverdue
+from shared.events.tracker import ActionOverdue, ActionTrackingStarted
 from shared.kernel.clock import LONDON, ManualClock
 from shared.kernel.envelope import Envelope
 from shared.kernel.errors import ConcurrencyError

@@ -97,6 +97,20 @@ async def register_an_auditor(body: RegisterAuditorRequest, commands: CommandsDe
                               RegisteredAuditor)
 
 
+def staff_of(row: StaffRow, today: date) -> RecordStaff:
+    return RecordStaff(
+        row.person_id, row.role, row.team, row.effective_on or today, row.working_pattern,
+        row.auditor_since, row.moderator_since, row.manager_id, row.external, row.leaving_on,
+        row.left_on)
+
+
+def case_of(row: CaseRow) -> RecordCase:
+    return RecordCase(
+        directory_imports.BY_REFERENCE, row.child_ref, row.team, row.legal_status,
+        row.case_ref, row.social_worker_id, row.manager_id, row.opened_on, row.closed_on,
+        tuple(row.flags))
+
+
 async def _csv(request: HttpRequest) -> str:
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind not in {"text/csv", "text/plain", "application/csv"}:
@@ -126,10 +140,7 @@ async def import_staff(request: HttpRequest, service_area: AreaQuery, commands: 
                        asked: AskingDep, clock: ClockDep) -> Imported:
     text = await _csv(request)
     today = london_date(clock.now())
-    rows = [RecordStaff(
-        row.person_id, row.role, row.team, row.effective_on or today, row.working_pattern,
-        row.auditor_since, row.moderator_since, row.manager_id, row.external, row.leaving_on,
-        row.left_on) for row in read_rows(text, StaffRow, person_key)]
+    rows = [staff_of(row, today) for row in read_rows(text, StaffRow, person_key)]
     context = asked.command("ImportStaff", service_area, _import("staff", service_area, text))
     return await commands.run(context, partial(directory_imports.record_staff, rows), Imported)
 
@@ -141,10 +152,7 @@ async def import_staff(request: HttpRequest, service_area: AreaQuery, commands: 
 async def import_cases(request: HttpRequest, service_area: AreaQuery, commands: CommandsDep,
                        asked: AskingDep) -> Imported:
     text = await _csv(request)
-    rows = [RecordCase(
-        directory_imports.BY_REFERENCE, row.child_ref, row.team, row.legal_status,
-        row.case_ref, row.social_worker_id, row.manager_id, row.opened_on, row.closed_on,
-        tuple(row.flags)) for row in read_rows(text, CaseRow, case_key)]
+    rows = [case_of(row) for row in read_rows(text, CaseRow, case_key)]
     context = asked.command("ImportCases", service_area, _import("cases", service_area, text))
     return await commands.run(context, partial(directory_imports.import_cases, rows), Imported)
 

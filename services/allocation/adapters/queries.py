@@ -129,12 +129,15 @@ class PostgresAllocationQueries:
                       count(*) FILTER (WHERE a.submission IS NOT NULL) AS completed,
                       count(*) FILTER (WHERE a.late) AS late_returns,
                       count(*) FILTER (WHERE a.nil_return) AS nil_returns,
-                      count(*) FILTER (WHERE a.submission IS NOT NULL AND NOT EXISTS (
+                      count(*) FILTER (WHERE a.submission IS NOT NULL AND NOT a.nil_return
+                                         AND NOT EXISTS (
                           SELECT 1 FROM audit_outcomes o WHERE o.audit_id = a.audit_id
                              AND o.below_standard_submission >= a.submission))
                           AS completed_to_standard
                  FROM allocations a WHERE a.cycle_id = $1""", cycle["cycle_id"])
         assert live is not None  # an aggregate always answers one row
+        # An audit returned after its nil return was recorded is not completed: the close
+        # counted it as a nil return, and the month's figures stand as closed.
         if cycle["closed_figures"]:  # as counted at the close: the month's record
             closed = json.loads(cycle["closed_figures"])
             counts = Counts(**{k: closed[k] for k in Counts.__dataclass_fields__})

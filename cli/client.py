@@ -74,6 +74,14 @@ class QaClient:
                               headers=self._headers(idempotency_key or str(uuid.uuid4())))
         return self._answer(service, response)
 
+    def post_csv(self, service: str, path: str, text: str, idempotency_key: str | None = None,
+                 **params: Any) -> Any:
+        headers = {**self._headers(idempotency_key or str(uuid.uuid4())),
+                   "content-type": "text/csv"}
+        response = self._send(service, "POST", path, content=text.encode(), headers=headers,
+                              params=params)
+        return self._answer(service, response)
+
     def get(self, service: str, path: str, **params: Any) -> Any:
         response = self._send(service, "GET", path, headers=self._headers(),
                               params={k: v for k, v in params.items() if v is not None})

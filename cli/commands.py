@@ -14,15 +14,6 @@ class ChainBroken(Exception):
     """`verify` found at least one broken hash chain; the message is the full listing."""
 
 
-def open_cycle(c: QaClient, a: argparse.Namespace) -> str:
-    body = {"service_area": a.area, "month": a.month}
-    if a.deadline:
-        body["return_deadline"] = a.deadline
-    result = c.post("allocation", "/cycles", body, a.key)
-    return f"Opened the {result['month']} cycle for {result['service_area']} " \
-           f"(returns due {result['return_deadline']}).\ncycle id: {result['cycle_id']}"
-
-
 def register_case(c: QaClient, a: argparse.Namespace) -> str:
     result = c.post("allocation", "/cases", {"service_area": a.area, "child_ref": a.child_ref,
                                              "legal_status": a.legal_status, "team": a.team},
@@ -35,15 +26,6 @@ def register_auditor(c: QaClient, a: argparse.Namespace) -> str:
     result = c.post("allocation", "/auditors",
                     {"service_area": a.area, "auditor_id": a.auditor, "team": a.team}, a.key)
     return f"Registered auditor {result['auditor_id']} in team {result['team']}."
-
-
-def allocate(c: QaClient, a: argparse.Namespace) -> str:
-    result = c.post("allocation", "/allocations", {"service_area": a.area, "month": a.month,
-                                                   "case_id": a.case, "auditor_id": a.auditor},
-                    a.key)
-    return f"Allocated child {result['child_ref']} ({result['case_team']}) to " \
-           f"{result['auditor_id']} ({result['auditor_team']}) for {result['month']}.\n" \
-           f"allocation id: {result['allocation_id']}"
 
 
 def show_cycle(c: QaClient, a: argparse.Namespace) -> str:

@@ -15,12 +15,15 @@ import uuid
 from collections.abc import Callable, Sequence
 from datetime import date
 
-from cli import commands
+from cli import allocation, commands
 from cli.client import QaClient, ServiceError, ServiceUnreachable
 from cli.output import explain
 from shared.events.common import Grade, LegalStatus
+from shared.events.vocabulary import ExemptionKind
 
 DEFAULT_AREA = "childrens-social-care"
+REALLOCATION_REASONS = ("sickness", "leave", "conflict-of-interest", "left", "workload",
+                        "other")
 EXIT_REFUSED, EXIT_ERROR, EXIT_BROKEN = 1, 2, 3
 
 
@@ -36,6 +39,13 @@ def day(text: str) -> str:
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"{text!r} is not a date: use YYYY-MM-DD, e.g. 2026-12-15") from None
+
+
+def seed(text: str) -> int:
+    if not text.isdigit() or int(text) >= 2**63:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a seed: use a whole number from 0 to 2^63 - 1, e.g. 20260301")
+    return int(text)
 
 
 def an_id(text: str) -> str:
@@ -81,9 +91,23 @@ def parser() -> argparse.ArgumentParser:
         return q
 
     grades = [grade.value for grade in Grade]
-    q = cmd("open-cycle", commands.open_cycle, "open the monthly cycle")
+    q = cmd("import-staff", allocation.import_staff,
+            "import a staff directory CSV extract (all rows or none)")
+    q.add_argument("file", help="CSV file; columns in the README")
+    q = cmd("import-cases", allocation.import_cases,
+            "import a case register CSV extract (all rows or none)")
+    q.add_argument("file", help="CSV file; columns in the README")
+    q = cmd("open-cycle", allocation.open_cycle,
+            "open the monthly cycle (with --rules, draw its cases)")
     q.add_argument("--month", required=True, type=month, help="YYYY-MM")
     q.add_argument("--deadline", type=day, help="return deadline YYYY-MM-DD")
+    q.add_argument("--rules", help="JSON file of selection rules (see the README)")
+    q.add_argument("--seed", type=seed, help="the draw's seed (chosen when omitted)")
+    q.add_argument("--moderating", nargs="+", metavar="PERSON",
+                   help="moderators moderating this month (excused from core audits)")
+    q = cmd("run-allocation", allocation.run_allocation,
+            "allocate the month's drawn cases to eligible auditors")
+    q.add_argument("--month", required=True, type=month, help="YYYY-MM")
     q = cmd("register-case", commands.register_case, "add a case to the register")
     q.add_argument("--child-ref", required=True, help="pseudonymous child reference")
     q.add_argument("--legal-status", required=True,
@@ -92,10 +116,36 @@ def parser() -> argparse.ArgumentParser:
     q = cmd("register-auditor", commands.register_auditor, "add an auditor to the pool")
     q.add_argument("--auditor", required=True)
     q.add_argument("--team", required=True)
-    q = cmd("allocate", commands.allocate, "allocate a case to an auditor")
+    q = cmd("allocate", allocation.allocate, "allocate a case to an auditor by hand")
     q.add_argument("--month", required=True, type=month, help="YYYY-MM")
     q.add_argument("--case", required=True, type=an_id, help="case id")
     q.add_argument("--auditor", required=True)
+    q.add_argument("--reason", help="why (needed for a case outside the month's draw)")
+    q = cmd("reallocate", allocation.reallocate, "move an allocation to another auditor")
+    q.add_argument("allocation_id", type=an_id)
+    q.add_argument("--auditor", required=True)
+    q.add_argument("--reason", required=True, choices=list(REALLOCATION_REASONS))
+    q = cmd("exempt", allocation.exempt, "exempt someone in the pool from a month's audit")
+    q.add_argument("person_id")
+    q.add_argument("--month", required=True, type=month, help="YYYY-MM")
+    q.add_argument("--kind", required=True, choices=[kind.value for kind in ExemptionKind])
+    q.add_argument("--note", help="a note for the director (kept as personal data)")
+    q = cmd("authorise-exemption", allocation.authorise_exemption,
+            "a director authorises an operational exemption (--role director)")
+    q.add_argument("exemption_id", type=an_id)
+    q = cmd("refuse-exemption", allocation.refuse_exemption,
+            "a director refuses an operational exemption (--role director)")
+    q.add_argument("exemption_id", type=an_id)
+    q = cmd("exemptions", allocation.exemptions, "a month's exemptions")
+    q.add_argument("--month", required=True, type=month, help="YYYY-MM")
+    q = cmd("close-cycle", allocation.close_cycle,
+            "close a cycle past its deadline: unreturned audits become nil returns")
+    q.add_argument("--month", required=True, type=month, help="YYYY-MM")
+    q = cmd("figures", allocation.figures, "a cycle's completion figures")
+    q.add_argument("--month", required=True, type=month, help="YYYY-MM")
+    q = cmd("pool", allocation.pool, "the auditor pool as it stood in a month")
+    q.add_argument("--month", required=True, type=month, help="YYYY-MM")
+    cmd("cases", allocation.cases, "the case register")
     q = cmd("cycle", commands.show_cycle, "show a cycle and its allocations")
     q.add_argument("--month", required=True, type=month, help="YYYY-MM")
     cmd("my-audits", commands.my_audits, "the audits allocated to you (--as)")
@@ -140,6 +190,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         # and keep Python from complaining about the pipe on the way out.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except allocation.BadFile as bad:
+        print(f"error: {bad}", file=sys.stderr)
+        return EXIT_REFUSED
     except ServiceError as error:
         print(explain(error), file=sys.stderr)
         return EXIT_ERROR if error.status >= 500 else EXIT_REFUSED

@@ -14,18 +14,67 @@ from shared.kernel.clock import SystemClock, london_date
 from shared.kernel.identifiers import derived_id
 
 AREA = "childrens-social-care"
-TEAMS = ["front-door", "assessment", "safeguarding", "children-in-care"]
-AUDITORS = [("tm-ali", "front-door"), ("tm-bea", "assessment"), ("sm-cal", "safeguarding"),
-            ("ap-dev", "children-in-care"), ("tm-eve", "assessment"), ("sm-fay", "front-door")]
-CASES = [("CH-0001", "cp", "safeguarding"), ("CH-0002", "cin", "assessment"),
-         ("CH-0003", "cic", "children-in-care"), ("CH-0004", "care-leaver", "children-in-care"),
-         ("CH-0005", "cp", "safeguarding"), ("CH-0006", "cin", "front-door"),
-         ("CH-0007", "cic", "children-in-care"), ("CH-0008", "cp", "assessment")]
-# (case index, auditor index, grade or None for a nil return, concern category)
-OUTCOMES = [(0, 0, "good", None), (1, 2, "requires-improvement", None),
-            (2, 1, "outstanding", None), (3, 4, "good", None),
-            (4, 3, "inadequate", 1), (5, 1, "good", None),
-            (6, 5, None, None), (7, 2, None, None)]
+TEAMS = ["front-door", "assessment", "safeguarding", "children-in-care", "care-leavers",
+         "disabilities"]
+# The staff directory: (person, role, team, part-time, auditor, moderator, manager)
+STAFF = [
+    ("dir-ops", "director", "directorate", False, False, False, None),
+    ("hos-safe", "head-of-service", "safeguarding", False, True, False, "dir-ops"),
+    ("hos-cic", "head-of-service", "children-in-care", False, True, False, "dir-ops"),
+    ("qa-officer-1", "qa-officer", "quality-assurance", False, False, False, None),
+    ("tm-ali", "team-manager", "front-door", False, True, False, "hos-safe"),
+    ("tm-bea", "team-manager", "assessment", False, True, False, "hos-safe"),
+    ("tm-eve", "team-manager", "assessment", True, True, False, "hos-safe"),
+    ("sm-cal", "senior-manager", "safeguarding", False, True, True, "hos-safe"),
+    ("sm-fay", "senior-manager", "front-door", False, True, False, "hos-safe"),
+    ("tm-gus", "team-manager", "children-in-care", False, True, False, "hos-cic"),
+    ("tm-hal", "team-manager", "care-leavers", False, True, False, "hos-cic"),
+    ("ap-dev", "advanced-practitioner", "children-in-care", False, True, True, "tm-gus"),
+    ("ap-ivy", "advanced-practitioner", "disabilities", False, True, False, "hos-cic"),
+    ("ap-jon", "advanced-practitioner", "safeguarding", False, True, False, "sm-cal"),
+    ("mod-ext-1", "external-moderator", "external", False, False, True, None),
+]
+STATUS_OF_TEAM = {"front-door": "cin", "assessment": "cin", "safeguarding": "cp",
+                  "children-in-care": "cic", "care-leavers": "care-leaver",
+                  "disabilities": "cin"}
+FLAGS = ["neglect", "domestic-abuse", "step-up", "under-two", ""]
+RULES = {"core_audits": 8, "core_filter": {"state": "any", "closed_within_months": 6},
+         "legal_status_quotas": {"cp": 2, "cic": 2},
+         "themed": [{"kind": "theme", "theme": "domestic-abuse", "count": 2,
+                     "filter": {"flags_all": ["domestic-abuse"]},
+                     "audit_tool": "domestic-abuse-themed"}]}
+SEED = 20190131
+GRADES = ["good", "requires-improvement", "outstanding", "good", "inadequate", "good",
+          "requires-improvement", "good"]
+NIL_RETURNS = 2  # the last allocations are not returned: nil returns at the close
+
+
+def staff_csv(today: str) -> str:
+    lines = ["person_id,role,team,working_pattern,auditor_since,moderator_since,manager_id,"
+             "external,effective_on"]
+    for person, role, team, part_time, auditor, moderator, manager in STAFF:
+        lines.append(",".join([
+            person, role, team, "part-time" if part_time else "full-time",
+            "2025-04-01" if auditor else "", "2025-09-01" if moderator else "",
+            manager or "", "yes" if role == "external-moderator" else "no", today]))
+    return "\n".join(lines) + "\n"
+
+
+def cases_csv(month: str) -> str:
+    year, number = (int(part) for part in month.split("-"))
+    lines = ["case_ref,child_ref,team,legal_status,social_worker_id,manager_id,opened_on,"
+             "closed_on,flags"]
+    for index in range(40):
+        team = TEAMS[index % len(TEAMS)]
+        closed = (f"{year - 1 if number <= 2 else year}-{(number - 3) % 12 + 1:02d}-15"
+                  if index % 5 == 4 else "")
+        manager = {"front-door": "tm-ali", "assessment": "tm-bea", "safeguarding": "sm-cal",
+                   "children-in-care": "tm-gus", "care-leavers": "tm-hal",
+                   "disabilities": "ap-ivy"}[team]
+        flags = ";".join(sorted({f for f in (FLAGS[index % 5], FLAGS[index % 3]) if f}))
+        lines.append(f"DEMO-{index:05d},CH-{index + 1:04d},{team},{STATUS_OF_TEAM[team]},"
+                     f"sw-{index % 9},{manager},2025-0{1 + index % 9}-01,{closed},{flags}")
+    return "\n".join(lines) + "\n"
 
 
 def demo_month() -> str:
@@ -33,79 +82,77 @@ def demo_month() -> str:
 
 
 def load(month: str | None = None, progress: bool = True,
-         urls: dict[str, str] | None = None) -> str:
+         urls: dict[str, str] | None = None, area: str = AREA) -> str:
     month = month or demo_month()
     qa = QaClient("qa-officer-1", "qa-officer", urls or service_urls())
     say = print if progress else (lambda *_: None)
+    today = london_date(SystemClock().now())
 
     def key(*parts: object) -> str:
-        return "demo-v1-" + "-".join(str(p) for p in (month, *parts))
+        return "demo-v2-" + "-".join(str(p) for p in (month, *parts))
 
-    say(f"  opening the {month} cycle for {AREA}")
-    qa.post("allocation", "/cycles", {"service_area": AREA, "month": month}, key("cycle"))
-    for auditor, team in AUDITORS:
-        qa.post("allocation", "/auditors",
-                {"service_area": AREA, "auditor_id": auditor, "team": team}, key("aud", auditor))
-    case_ids = []
-    for child_ref, status, team in CASES:
-        case_id = derived_id("demo-case", month, child_ref)
-        qa.post("allocation", "/cases", {"service_area": AREA, "child_ref": child_ref,
-                                         "legal_status": status, "team": team,
-                                         "case_id": str(case_id)}, key("case", child_ref))
-        case_ids.append(case_id)
-    say(f"  registered {len(AUDITORS)} auditors and {len(CASES)} cases; allocating")
-    allocations = {}
-    for case_index, auditor_index, _, _ in OUTCOMES:
-        allocation_id = derived_id("demo-allocation", month, str(case_index))
-        qa.post("allocation", "/allocations", {
-            "service_area": AREA, "month": month, "case_id": str(case_ids[case_index]),
-            "auditor_id": AUDITORS[auditor_index][0], "allocation_id": str(allocation_id)},
-            key("alloc", case_index))
-        allocations[case_index] = allocation_id
+    say(f"  importing the staff directory ({len(STAFF)}) and case register (40) of {area}")
+    qa.post_csv("allocation", "/imports/staff", staff_csv(today.isoformat()), key("staff"),
+                service_area=area)
+    qa.post_csv("allocation", "/imports/cases", cases_csv(month), key("cases"),
+                service_area=area)
+    say(f"  opening the {month} cycle and drawing its cases (seed {SEED})")
+    qa.post("allocation", "/cycles", {"service_area": area, "month": month, "rules": RULES,
+                                      "seed": SEED, "moderating": ["sm-cal"]},
+            key("cycle"))
+    say("  exemptions: tm-hal on maternity leave; ap-jon's workload, authorised by dir-ops")
+    qa.post("allocation", "/exemptions", {"service_area": area, "month": month,
+                                          "person_id": "tm-hal", "kind": "maternity"},
+            key("exempt", "tm-hal"))
+    asked = qa.post("allocation", "/exemptions", {
+        "service_area": area, "month": month, "person_id": "ap-jon", "kind": "workload",
+        "note": "Leading the Ofsted monitoring visit preparation"}, key("exempt", "ap-jon"))
+    qa.as_("dir-ops", "director").post(
+        "allocation", f"/exemptions/{asked['exemption_id']}/authorisation",
+        {"service_area": area}, key("authorise", "ap-jon"))
+    run = qa.post("allocation", f"/cycles/{area}/{month}/allocation", {}, key("run"))
+    allocated = run["allocated"]
+    say(f"  allocated {len(allocated)} cases; {len(run['unplaced'])} could not be placed")
     say("  auditors submitting their audits")
-    today = london_date(SystemClock().now())
     submitted: list[tuple[str, str, str]] = []
-    for case_index, auditor_index, grade, category in OUTCOMES:
-        if grade is None:
-            continue  # a nil return: the auditor did not submit
-        auditor = AUDITORS[auditor_index][0]
-        audit_id = str(derived_id("audit", str(allocations[case_index])))
+    for index, allocation in enumerate(allocated[:max(0, len(allocated) - NIL_RETURNS)]):
+        auditor, grade = allocation["auditor_id"], GRADES[index % len(GRADES)]
+        audit_id = str(derived_id("audit", str(allocation["allocation_id"])))
         _wait_for_audit(qa.as_(auditor, "auditor"), audit_id)
         body: dict[str, object] = {
             "overall_grade": grade,
             "action": {"description": "Update the chronology and review the plan with the family",
-                       "owner_id": f"hos-{CASES[case_index][2]}",
+                       "owner_id": f"hos-{'cic' if 'care' in allocation['case_team'] else 'safe'}",
                        # Some already past (a few overdue actions to show), never before
                        # the audit's month began.
-                       "due_date": max(today + timedelta(days=14 if case_index % 2 else -3),
+                       "due_date": max(today + timedelta(days=14 if index % 2 else -3),
                                        today.replace(day=1)).isoformat()},
         }
-        if category:
-            body["child_of_concern"] = {"category": category,
+        if grade == "inadequate":
+            body["child_of_concern"] = {"category": 1,
                                         "reason": "Risk not reassessed after new incident"}
         qa.as_(auditor, "auditor").post("audit", f"/audits/{audit_id}/submission", body,
-                                        key("submit", case_index))
+                                        key("submit", index))
         submitted.append((audit_id, auditor, grade))
     say("  moderators reviewing a sample")
     moderator = qa.as_("mod-ext-1", "moderator")
     for audit_id, _, grade in submitted[:3]:
-        _wait_for_queue(moderator, audit_id)
+        _wait_for_queue(moderator, audit_id, area)
         body = {"outcome": "agreed"}
         if grade == "good" and audit_id == submitted[0][0]:
             body = {"outcome": "grade-changed", "moderated_grade": "requires-improvement",
                     "rationale": "Plan lacked timescales; risk analysis not updated"}
         moderator.post("moderation", f"/moderations/{audit_id}", body, key("mod", audit_id))
     return month
-
-
 def _wait_for_audit(auditor: QaClient, audit_id: str, timeout: float = 60) -> None:
     _wait(lambda: any(a["audit_id"] == audit_id for a in auditor.get("audit", "/audits")),
           timeout, f"audit {audit_id} to reach its auditor")
 
 
-def _wait_for_queue(moderator: QaClient, audit_id: str, timeout: float = 60) -> None:
+def _wait_for_queue(moderator: QaClient, audit_id: str, area: str,
+                    timeout: float = 60) -> None:
     _wait(lambda: any(m["audit_id"] == audit_id
-                      for m in moderator.get("moderation", "/moderations", service_area=AREA)),
+                      for m in moderator.get("moderation", "/moderations", service_area=area)),
           timeout, f"audit {audit_id} to reach the moderation queue")
 
 

@@ -87,8 +87,11 @@ def raise_moderator_concern(command: RaiseModeratorConcern,
     decided = command.decided
     if state.assigned is None or state.submitted is None or state.concerns:
         return []
+    # A moderator's rationale may run to 4,000 characters, the concern's reason to 2,000:
+    # shortened, never refused (refusing would dead-letter moderation's event).
+    reason = decided.reason if len(decided.reason) <= 2000 else decided.reason[:1999] + "…"
     return [carried(ChildOfConcernRaised, state.assigned, concern_id=command.concern_id,
-                    category=decided.category, reason=decided.reason,
+                    category=decided.category, reason=reason,
                     nature=list(decided.nature), immediacy=decided.immediacy,
                     decided_by="moderator")]
 

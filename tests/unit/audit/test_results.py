@@ -138,6 +138,15 @@ async def test_a_moderator_decided_concern_is_raised_by_the_audit_service() -> N
     assert await run(scenario, follow_moderation.when_concern_decided, decided) == []
 
 
+async def test_a_long_moderator_rationale_is_shortened_never_refused() -> None:
+    scenario = await submitted()
+    decided = ChildOfConcernDecided(audit_id=AUDIT, month="2026-11", moderator_id=MODERATOR,
+                                    category=1, reason="x" * 4000)
+    events = await run(scenario, follow_moderation.when_concern_decided, decided)
+    assert isinstance(events[0], ChildOfConcernRaised)
+    assert len(events[0].reason) == 2000
+
+
 async def test_an_auditor_raised_concern_is_not_raised_again_by_a_moderator() -> None:
     scenario = await submitted(inadequate())
     decided = ChildOfConcernDecided(audit_id=AUDIT, month="2026-11", moderator_id=MODERATOR,

@@ -161,3 +161,17 @@ async def test_the_tools_are_listed_and_each_version_served(client: httpx.AsyncC
     core = (await client.get("/tools/core/versions/1")).json()
     assert [e["id"] for e in core["elements"]][-1] == "impact"
     assert (await client.get("/tools/nothing")).status_code == 404
+
+
+async def test_openapi_documents_the_request_bodies(client: httpx.AsyncClient) -> None:
+    document = (await client.get("/openapi.json")).json()
+    submission = document["components"]["schemas"]["Submission"]
+    assert set(submission["required"]) >= {"overall_grade", "strengths",
+                                           "areas_for_development", "engagement"}
+    assert "element_grades" in submission["properties"]
+    draft = document["paths"]["/audits/{audit_id}/draft"]["post"]
+    reference = draft["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    schema = document["components"]["schemas"][reference.rsplit("/", 1)[1]]
+    assert "answers" in schema["properties"]
+    assert "required" not in schema
+    assert "422" in document["paths"]["/audits/{audit_id}/submission"]["post"]["responses"]

@@ -9,11 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from cli.client import QaClient
-from cli.output import table
-
-
-class BadFile(Exception):
-    """A file named on the command line cannot be used; the message says why."""
+from cli.output import BadFile, table
 
 
 def read(path: str) -> str:

@@ -39,24 +39,7 @@ def show_cycle(c: QaClient, a: argparse.Namespace) -> str:
 def my_audits(c: QaClient, a: argparse.Namespace) -> str:
     rows = c.get("audit", "/audits", service_area=a.area)
     return table(rows, ["audit_id", "month", "child_ref", "legal_status", "case_team",
-                         "status", "overall_grade"])
-
-
-def submit_audit(c: QaClient, a: argparse.Namespace) -> str:
-    body: dict[str, Any] = {
-        "overall_grade": a.grade,
-        "action": {"description": a.action, "owner_id": a.owner, "due_date": a.due},
-    }
-    if a.concern_category:
-        body["child_of_concern"] = {"category": a.concern_category,
-                                    "reason": a.concern_reason or "see audit"}
-    result = c.post("audit", f"/audits/{a.audit_id}/submission", body, a.key)
-    lines = [f"Submitted audit {result['audit_id']}: {result['overall_grade']}"
-             + (" (late)" if result.get("late") else "") + ".",
-             f"action id: {result['action_id']}"]
-    if result.get("concern_id"):
-        lines.append(f"Child of Concern raised: {result['concern_id']}")
-    return "\n".join(lines)
+                         "audit_tool", "status", "overall_grade"])
 
 
 def moderation_queue(c: QaClient, a: argparse.Namespace) -> str:

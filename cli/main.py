@@ -15,9 +15,9 @@ import uuid
 from collections.abc import Callable, Sequence
 from datetime import date
 
-from cli import allocation, commands
+from cli import allocation, audits, commands
 from cli.client import QaClient, ServiceError, ServiceUnreachable
-from cli.output import explain
+from cli.output import BadFile, explain
 from shared.events.common import Grade, LegalStatus
 from shared.events.vocabulary import ExemptionKind
 
@@ -149,14 +149,29 @@ def parser() -> argparse.ArgumentParser:
     q = cmd("cycle", commands.show_cycle, "show a cycle and its allocations")
     q.add_argument("--month", required=True, type=month, help="YYYY-MM")
     cmd("my-audits", commands.my_audits, "the audits allocated to you (--as)")
-    q = cmd("submit-audit", commands.submit_audit, "submit an audit")
+    q = cmd("start-audit", audits.start_audit, "start an audit allocated to you (--as)")
     q.add_argument("audit_id", type=an_id)
-    q.add_argument("--grade", required=True, choices=grades)
-    q.add_argument("--action", required=True, help="the action to take")
-    q.add_argument("--owner", required=True, help="who owns the action")
-    q.add_argument("--due", required=True, type=day, help="due date YYYY-MM-DD")
-    q.add_argument("--concern-category", type=int, choices=[1, 2])
-    q.add_argument("--concern-reason")
+    q = cmd("audit-template", audits.audit_template,
+            "write a file to fill in for an audit's tool (with any draft filled in): "
+            "qa audit-template AUDIT > audit.yaml")
+    q.add_argument("audit_id", type=an_id)
+    q = cmd("save-draft", audits.save_draft, "save part of an audit from a filled-in file")
+    q.add_argument("file", help="a YAML or JSON file (from qa audit-template)")
+    q.add_argument("--audit", dest="audit_id", type=an_id,
+                   help="the audit (default: the file's audit_id)")
+    q = cmd("submit-audit", audits.submit_audit,
+            "submit an audit from a filled-in file, or the draft saved so far")
+    q.add_argument("audit_id", type=an_id)
+    q.add_argument("--file", help="a YAML or JSON file (from qa audit-template); without "
+                   "it, the draft saved so far is submitted")
+    q = cmd("show-audit", audits.show_audit, "an audit: status, grades, draft, actions")
+    q.add_argument("audit_id", type=an_id)
+    q = cmd("record-summary", audits.record_summary,
+            "a final audit's summary for the child's record")
+    q.add_argument("audit_id", type=an_id)
+    form = q.add_mutually_exclusive_group()
+    form.add_argument("--html", action="store_true", help="the printable HTML page")
+    form.add_argument("--json", action="store_true")
     q = cmd("moderation-queue", commands.moderation_queue, "audits awaiting moderation")
     q.add_argument("--status", choices=["awaiting", "moderated"])
     q = cmd("moderate", commands.moderate, "agree an audit's grade or change it")
@@ -190,7 +205,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # and keep Python from complaining about the pipe on the way out.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except allocation.BadFile as bad:
+    except BadFile as bad:
         print(f"error: {bad}", file=sys.stderr)
         return EXIT_REFUSED
     except ServiceError as error:

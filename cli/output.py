@@ -9,6 +9,10 @@ from typing import Any
 from cli.client import ServiceError
 
 
+class BadFile(Exception):
+    """A file named on the command line cannot be used; the message says which and why."""
+
+
 def cell(value: Any) -> str:
     if value is None:
         return "-"

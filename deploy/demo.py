@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 
 from cli.client import QaClient, ServiceError, service_urls
 from shared.kernel.clock import SystemClock, london_date
@@ -119,18 +119,13 @@ def load(month: str | None = None, progress: bool = True,
         auditor, grade = allocation["auditor_id"], GRADES[index % len(GRADES)]
         audit_id = str(derived_id("audit", str(allocation["allocation_id"])))
         _wait_for_audit(qa.as_(auditor, "auditor"), audit_id)
-        body: dict[str, object] = {
-            "overall_grade": grade,
-            "action": {"description": "Update the chronology and review the plan with the family",
-                       "owner_id": f"hos-{'cic' if 'care' in allocation['case_team'] else 'safe'}",
-                       # Some already past (a few overdue actions to show), never before
-                       # the audit's month began.
-                       "due_date": max(today + timedelta(days=14 if index % 2 else -3),
-                                       today.replace(day=1)).isoformat()},
-        }
-        if grade == "inadequate":
-            body["child_of_concern"] = {"category": 1,
-                                        "reason": "Risk not reassessed after new incident"}
+        # Some actions already past due (a few overdue to show), never before the audit's
+        # month began.
+        due = [max(today + timedelta(days=days), today.replace(day=1))
+               for days in ((14, 28) if index % 2 else (-3, 21))]
+        team = "cic" if "care" in allocation["case_team"] else "safe"
+        body = audit_on_core_tool(grade, 1 if grade == "inadequate" else None, team, due,
+                                  index)
         qa.as_(auditor, "auditor").post("audit", f"/audits/{audit_id}/submission", body,
                                         key("submit", index))
         submitted.append((audit_id, auditor, grade))
@@ -144,6 +139,69 @@ def load(month: str | None = None, progress: bool = True,
                     "rationale": "Plan lacked timescales; risk analysis not updated"}
         moderator.post("moderation", f"/moderations/{audit_id}", body, key("mod", audit_id))
     return month
+
+
+ELEMENTS = ["risk", "assessment", "plans-and-reviews", "voice-of-the-child",
+            "family-engagement", "partner-collaboration", "management-oversight",
+            "case-records", "impact"]
+# What the auditor found, by overall grade: (strengths, areas for development, themes).
+FINDINGS = {
+    "outstanding": ("Direct work with the child is creative and consistent; the plan is "
+                    "reviewed on time and the child's life has visibly improved.",
+                    "Keep the chronology as current as the case notes.", ["direct-work"]),
+    "good": ("The child is seen regularly and alone; their views shape the plan. Partners "
+             "attend core groups.", "Record management decisions with their rationale.",
+             ["management-oversight", "recording"]),
+    "requires-improvement": ("Warm relationship between the worker and the family.",
+                             "The assessment describes but does not analyse; the plan has "
+                             "no timescales.", ["assessment", "planning"]),
+    "inadequate": ("The worker knows the child well.",
+                   "A new incident was not followed by a risk assessment or strategy "
+                   "discussion; no management oversight for three months.",
+                   ["risk", "management-oversight", "supervision"]),
+}
+
+
+def audit_on_core_tool(grade: str, category: int | None, team: str, due: list[date],
+                       seed: int) -> dict[str, object]:
+    """A realistic submission on the core tool (Bradford's nine elements)."""
+    weaker = {"outstanding": "good", "good": "requires-improvement",
+              "requires-improvement": "requires-improvement",
+              "inadequate": "inadequate"}[grade]
+    grades = {element: grade if index % 3 else weaker
+              for index, element in enumerate(ELEMENTS)}
+    # Risk and impact are limiting elements: the overall grade is no better than they are.
+    grades["risk"] = grades["impact"] = grade
+    strengths, areas, themes = FINDINGS[grade]
+    body: dict[str, object] = {
+        "answers": {"child-seen-in-timescales": grade != "inadequate",
+                    "child-seen-alone": "yes" if seed % 3 else "not appropriate (age or "
+                    "understanding)", "chronology-up-to-date": grade in {"good", "outstanding"},
+                    "last-supervision": due[0].replace(day=1).isoformat()},
+        "element_grades": grades, "overall_grade": grade, "strengths": strengths,
+        "areas_for_development": areas, "learning_themes": themes,
+        "engagement": {"with_social_worker": seed != 3,
+                       "not_with_social_worker_because": "worker-absent" if seed == 3
+                       else None,
+                       "manager_participated": seed % 2 == 0, "child_contacted": seed % 3 == 0,
+                       "parents_or_carers_giving_views": seed % 3,
+                       "iro_or_cp_chair_views": seed % 2 == 1},
+        "actions": [
+            {"description": "Update the chronology and review the plan with the family",
+             "owner_id": f"hos-{team}", "due_date": due[0].isoformat(),
+             "priority": "high" if grade == "inadequate" else "medium"},
+            {"description": "Team manager to record supervision decisions on the file",
+             "owner_id": f"tm-{team}", "due_date": due[1].isoformat(), "priority": "low"},
+        ],
+    }
+    if category:
+        body["child_of_concern"] = {
+            "category": category, "reason": "Risk not reassessed after new incident",
+            "nature": ["risk-not-assessed", "no-management-oversight"],
+            "immediacy": "same-day" if category == 1 else "within-a-week"}
+    return body
+
+
 def _wait_for_audit(auditor: QaClient, audit_id: str, timeout: float = 60) -> None:
     _wait(lambda: any(a["audit_id"] == audit_id for a in auditor.get("audit", "/audits")),
           timeout, f"audit {audit_id} to reach its auditor")

@@ -9,15 +9,20 @@ import subprocess
 import sys
 import time
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import asyncpg
 import httpx
 import pytest
+import yaml  # type: ignore[import-untyped]
 
 from cli.client import QaClient, ServiceError
+from deploy import demo
 from shared.kernel.clock import SystemClock, london_date
+from shared.kernel.identifiers import derived_id
 from tests.e2e.conftest import Platform, poll, wait_for
+from tests.unit.audit.builders import body, inadequate
 
 MONTH_TODAY = london_date(SystemClock().now())
 MONTH = MONTH_TODAY.strftime("%Y-%m")
@@ -77,18 +82,30 @@ def test_one_audit_end_to_end_over_http(platform: Platform, area: str) -> None:
     audit_id = audits[0]["audit_id"]
 
     due = MONTH_TODAY + timedelta(days=2)
-    submission = {
-        "overall_grade": "inadequate",
-        "action": {"description": "Convene a strategy discussion", "owner_id": "hos-safe",
-                   "due_date": due.isoformat()},
-        "child_of_concern": {"category": 1, "reason": "Immediate risk not addressed"},
-    }
+    submission = inadequate(
+        actions=[{"description": "Convene a strategy discussion", "owner_id": "hos-safe",
+                  "due_date": due.isoformat(), "priority": "high"}])
+    # The auditor saves a draft and resumes it: the service keeps it merged.
+    auditor.post("audit", f"/audits/{audit_id}/draft",
+                 {"element_grades": {"risk": "inadequate"}, "overall_grade": "inadequate"})
+    resumed = auditor.get("audit", f"/audits/{audit_id}")
+    assert resumed["status"] == "in-progress"
+    assert resumed["draft"] == {"element_grades": {"risk": "inadequate"},
+                                "overall_grade": "inadequate"}
     # Bad input: 422 naming the field, and nothing recorded.
     with pytest.raises(ServiceError) as invalid:
         auditor.post("audit", f"/audits/{audit_id}/submission",
                       {**submission, "overall_grade": "adequate-ish"})
     assert invalid.value.status == 422
     assert any(d["loc"][-1] == "overall_grade" for d in invalid.value.errors)
+    # What only the tool can tell (a mandatory answer, an element's grade): every field named.
+    with pytest.raises(ServiceError) as incomplete:
+        auditor.post("audit", f"/audits/{audit_id}/submission",
+                     {**submission, "answers": {}, "element_grades": {}})
+    assert incomplete.value.status == 422
+    assert ["body", "element_grades", "impact"] in [d["loc"] for d in incomplete.value.errors]
+    assert ["body", "answers", "chronology-up-to-date"] in [
+        d["loc"] for d in incomplete.value.errors]
     # Someone else cannot submit it.
     with pytest.raises(ServiceError) as forbidden:
         platform.client("tm-same", "auditor").post(
@@ -110,6 +127,10 @@ def test_one_audit_end_to_end_over_http(platform: Platform, area: str) -> None:
         {"outcome": "grade-changed", "moderated_grade": "requires-improvement",
          "rationale": "Risk was escalated the same day; inadequate is too harsh"})
     assert moderated["moderated_grade"] == "requires-improvement"
+    # Moderated, the audit is final: its summary for the child's record is ready.
+    summary = poll(lambda: qa.get("audit", f"/audits/{audit_id}/record-summary"))
+    assert (summary["final_grade"], summary["moderated_by"]) == ("requires-improvement",
+                                                                  "mod-1")
 
     # Tracking: the action is open; three days on it is overdue, exactly once.
     poll(lambda: qa.get("tracker", "/actions", service_area=area))
@@ -177,7 +198,7 @@ def qa_cli(platform: Platform, *args: str) -> str:
     return result.stdout
 
 
-def test_the_flow_through_the_qa_cli(platform: Platform, area: str) -> None:
+def test_the_flow_through_the_qa_cli(platform: Platform, area: str, tmp_path: Path) -> None:
     qa_cli(platform, "open-cycle", "--area", area, "--month", MONTH)
     case = qa_cli(platform, "register-case", "--area", area, "--child-ref", "CH-0100",
                   "--legal-status", "cic", "--team", "children-in-care")
@@ -192,14 +213,27 @@ def test_the_flow_through_the_qa_cli(platform: Platform, area: str) -> None:
                                       "my-audits", "--area", area),
                        lambda out: "CH-0100" in out)
     audit_id = listing.splitlines()[2].split()[0]
+    template = qa_cli(platform, "--as", "sm-jo", "--role", "auditor", "audit-template",
+                      audit_id)
+    assert "voice-of-the-child:" in template
+    filled = tmp_path / "audit.yaml"
+    filled.write_text(yaml.safe_dump({"audit_id": audit_id, **body(
+        overall_grade="good",
+        element_grades={element: "good" for element in yaml.safe_load(template)[
+            "element_grades"]},
+        actions=[{"description": "Update the care plan", "owner_id": "tm-cic",
+                  "due_date": (MONTH_TODAY + timedelta(days=20)).isoformat(),
+                  "priority": "medium"}])}))
     out = qa_cli(platform, "--as", "sm-jo", "--role", "auditor", "submit-audit", audit_id,
-                 "--grade", "good", "--action", "Update the care plan", "--owner", "tm-cic",
-                 "--due", (MONTH_TODAY + timedelta(days=20)).isoformat())
-    assert f"Submitted audit {audit_id}: good" in out
+                 "--file", str(filled))
+    assert f"Submitted audit {audit_id} (submission 1, core v1): good" in out
     poll(lambda: audit_id in qa_cli(platform, "moderation-queue", "--area", area))
     out = qa_cli(platform, "--as", "mod-2", "--role", "moderator", "moderate", audit_id,
                  "--agree")
     assert "agreed (good -> good)" in out
+    note = wait_for(lambda: qa_cli(platform, "record-summary", audit_id),
+                    lambda out: "Case file audit" in out)
+    assert "by sm-jo, moderated by mod-2: overall grade Good." in note
     text = wait_for(lambda: qa_cli(platform, "report", "--area", area, "--month", MONTH),
                     lambda out: re.search(r"Moderated\s+1\n", out) is not None)
     assert "Allocated" in text
@@ -238,10 +272,12 @@ def test_a_consumer_killed_mid_flow_loses_and_doubles_nothing(
     audits = wait_for(lambda: audits_of(auditor, area), lambda a: len(a) == 12, timeout=90)
     assert len({a["audit_id"] for a in audits}) == 12
     for index, item in enumerate(audits[:5]):
-        auditor.post("audit", f"/audits/{item['audit_id']}/submission", {
-            "overall_grade": "good" if index % 2 else "requires-improvement",
-            "action": {"description": "Review plan", "owner_id": "tm-fd",
-                       "due_date": (MONTH_TODAY + timedelta(days=30)).isoformat()}})
+        grade = "good" if index % 2 else "requires-improvement"
+        auditor.post("audit", f"/audits/{item['audit_id']}/submission", body(
+            overall_grade=grade,
+            element_grades={**body()["element_grades"], "risk": grade},
+            actions=[{"description": "Review plan", "owner_id": "tm-fd", "priority": "low",
+                      "due_date": (MONTH_TODAY + timedelta(days=30)).isoformat()}]))
     final = wait_for(lambda: report(platform, area),
                      lambda r: r["completed"] == 5 and r["allocated"] == 12)
     assert final["completion"] == "5/12 (42%)"
@@ -266,3 +302,18 @@ def _audit_assignments(platform: Platform, area: str, *, distinct: bool = False)
             await conn.close()
 
     return asyncio.run(count())
+
+
+def test_the_demo_month_loads_realistic_audits_on_the_core_tool(
+    platform: Platform, area: str
+) -> None:
+    demo.load(MONTH, progress=False, urls=platform.urls, area=area)
+    qa = platform.client("qa-officer-1", "qa-officer")
+    final = wait_for(lambda: report(platform, area),
+                     lambda r: r["completed"] == 6 and r["moderated"] == 3)
+    assert final["children_of_concern"] == {"1": 1, "2": 0}
+    audit_id = str(derived_id("audit", str(derived_id("demo-allocation", MONTH, "0"))))
+    summary = poll(lambda: qa.get("audit", f"/audits/{audit_id}/record-summary"))
+    assert summary["final_grade"] == "requires-improvement"  # moderated down from good
+    assert len(summary["actions"]) == 2
+    assert len(summary["element_grades"]) == 9

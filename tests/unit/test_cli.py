@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -166,10 +165,9 @@ def test_a_listing_shows_no_python_none(
 
 @pytest.mark.parametrize(("argv", "says"), [
     (["open-cycle", "--month", "2026-13"], "is not a month: use YYYY-MM"),
-    (["submit-audit", "not-an-id", "--grade", "good", "--action", "x", "--owner", "o",
-      "--due", "2026-12-01"], "is not an id"),
-    (["submit-audit", str(uuid.uuid4()), "--grade", "good", "--action", "x", "--owner", "o",
-      "--due", "tomorrow"], "is not a date: use YYYY-MM-DD"),
+    (["submit-audit", "not-an-id", "--file", "audit.yaml"], "is not an id"),
+    (["open-cycle", "--month", "2026-12", "--deadline", "tomorrow"],
+     "is not a date: use YYYY-MM-DD"),
 ])
 def test_a_mistyped_argument_is_told_before_anything_is_sent(
     capsys: pytest.CaptureFixture[str], argv: list[str], says: str

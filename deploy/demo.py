@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 
 from cli.client import QaClient, ServiceError, service_urls
 from shared.kernel.clock import SystemClock, london_date
@@ -24,7 +24,7 @@ CASES = [("CH-0001", "cp", "safeguarding"), ("CH-0002", "cin", "assessment"),
 # (case index, auditor index, grade or None for a nil return, concern category)
 OUTCOMES = [(0, 0, "good", None), (1, 2, "requires-improvement", None),
             (2, 1, "outstanding", None), (3, 4, "good", None),
-            (4, 3, "inadequate", 1), (5, 1, "good", None),
+            (4, 3, "inadequate", 1), (5, 1, "inadequate", 1),
             (6, 5, None, None), (7, 2, None, None)]
 
 
@@ -65,6 +65,7 @@ def load(month: str | None = None, progress: bool = True,
     say("  auditors submitting their audits")
     today = london_date(SystemClock().now())
     submitted: list[tuple[str, str, str]] = []
+    raised: list[tuple[str, str | None, str]] = []  # action id, concern id, case team
     for case_index, auditor_index, grade, category in OUTCOMES:
         if grade is None:
             continue  # a nil return: the auditor did not submit
@@ -83,9 +84,10 @@ def load(month: str | None = None, progress: bool = True,
         if category:
             body["child_of_concern"] = {"category": category,
                                         "reason": "Risk not reassessed after new incident"}
-        qa.as_(auditor, "auditor").post("audit", f"/audits/{audit_id}/submission", body,
-                                        key("submit", case_index))
+        result = qa.as_(auditor, "auditor").post("audit", f"/audits/{audit_id}/submission",
+                                                 body, key("submit", case_index))
         submitted.append((audit_id, auditor, grade))
+        raised.append((result["action_id"], result.get("concern_id"), CASES[case_index][2]))
     say("  moderators reviewing a sample")
     moderator = qa.as_("mod-ext-1", "moderator")
     for audit_id, _, grade in submitted[:3]:
@@ -95,7 +97,43 @@ def load(month: str | None = None, progress: bool = True,
             body = {"outcome": "grade-changed", "moderated_grade": "requires-improvement",
                     "rationale": "Plan lacked timescales; risk analysis not updated"}
         moderator.post("moderation", f"/moderations/{audit_id}", body, key("mod", audit_id))
+    say("  the tracker: actions completed, verified and extended; Children of Concern")
+    _track(qa, raised, key)
     return month
+
+
+def _track(qa: QaClient, raised: list[tuple[str, str | None, str]],
+           key: Callable[..., str]) -> None:
+    """Owners complete some actions and a director verifies them; one is extended; those
+    due in the past turn overdue on the tracker's own. The Heads of Service respond to
+    each Category 1 the same day; a director signs one off."""
+    _wait(lambda: len(qa.get("tracker", "/actions", service_area=AREA)) >= len(raised),
+          60, "the actions to reach the tracker")
+    director = qa.as_("dir-ops", "director")
+    for number, (action_id, _, team) in enumerate(raised[:2]):
+        owner = qa.as_(f"hos-{team}", "head-of-service")
+        owner.post("tracker", f"/actions/{action_id}/completion", {
+            "evidence": "Chronology updated; plan reviewed with the family",
+            "evidence_link": f"https://records.example/plan/{number}"}, key("done", action_id))
+        director.post("tracker", f"/actions/{action_id}/verification", {},
+                      key("verified", action_id))
+    extended = raised[2][0]
+    due = qa.get("tracker", f"/actions/{extended}")["due_date"]
+    director.post("tracker", f"/actions/{extended}/extension", {
+        "due_date": (date.fromisoformat(due) + timedelta(days=21)).isoformat(),
+        "reason": "Family moved out of area; new team to be allocated"}, key("extend", extended))
+    concerns = [(concern, team) for _, concern, team in raised if concern is not None]
+    _wait(lambda: len(qa.get("tracker", "/children-of-concern", service_area=AREA))
+          >= len(concerns), 60, "the Children of Concern to reach the tracker")
+    for concern, team in concerns:
+        qa.as_(f"hos-{team}", "head-of-service").post(
+            "tracker", f"/children-of-concern/{concern}/responses",
+            {"response": "Strategy discussion convened today; child seen"},
+            key("respond", concern))
+    last = concerns[-1][0]
+    director.post("tracker", f"/children-of-concern/{last}/closure",
+                  {"rationale": "Protection plan in place and reviewed; risk now managed"},
+                  key("close", last))
 
 
 def _wait_for_audit(auditor: QaClient, audit_id: str, timeout: float = 60) -> None:

@@ -10,21 +10,7 @@ from services.tracker.domain.events import (
     ChildOfConcernResponseDue,
     ChildOfConcernTrackingStarted,
 )
-from shared.events.tracker import (
-    ActionCompleted,
-    ActionDueDateExtended,
-    ActionEscalated,
-    ActionOverdue,
-    ActionReassigned,
-    ActionReopened,
-    ActionTrackingStarted,
-    ActionVerified,
-    ChildOfConcernCategoryApplied,
-    ChildOfConcernClosed,
-    ChildOfConcernEscalated,
-    ChildOfConcernResponseRecorded,
-    ChildOfConcernUnderReview,
-)
+from shared.events import tracker as wire
 from shared.kernel.envelope import Envelope
 from shared.kit.projection import Projection
 from shared.postgres.rows import insert
@@ -34,8 +20,8 @@ PROJECTION: Projection[asyncpg.Connection] = Projection(
 Conn = asyncpg.Connection
 
 
-@PROJECTION.on(ActionTrackingStarted)
-async def action_tracked(conn: Conn, event: ActionTrackingStarted, envelope: Envelope) -> None:
+@PROJECTION.on(wire.ActionTrackingStarted)
+async def action_tracked(conn: Conn, event: wire.ActionTrackingStarted, envelope: Envelope) -> None:
     await insert(conn, "actions", **event.model_dump(), service_area=envelope.service_area,
                  raised_at=envelope.occurred_at, original_due_date=event.due_date)
 
@@ -46,36 +32,36 @@ async def action_described(conn: Conn, event: ActionDescribed, envelope: Envelop
                        event.action_id, event.description)
 
 
-@PROJECTION.on(ActionOverdue)
-async def action_overdue(conn: Conn, event: ActionOverdue, envelope: Envelope) -> None:
+@PROJECTION.on(wire.ActionOverdue)
+async def action_overdue(conn: Conn, event: wire.ActionOverdue, envelope: Envelope) -> None:
     await conn.execute(
         """UPDATE actions SET status = 'overdue', overdue_since = $2
             WHERE action_id = $1 AND status = 'open'""", event.action_id, event.detected_on)
 
 
-@PROJECTION.on(ActionEscalated)
-async def action_escalated(conn: Conn, event: ActionEscalated, envelope: Envelope) -> None:
+@PROJECTION.on(wire.ActionEscalated)
+async def action_escalated(conn: Conn, event: wire.ActionEscalated, envelope: Envelope) -> None:
     await conn.execute(
         """UPDATE actions SET escalation_level = greatest(escalation_level, $2)
             WHERE action_id = $1""", event.action_id, event.level)
 
 
-@PROJECTION.on(ActionCompleted)
-async def action_completed(conn: Conn, event: ActionCompleted, envelope: Envelope) -> None:
+@PROJECTION.on(wire.ActionCompleted)
+async def action_completed(conn: Conn, event: wire.ActionCompleted, envelope: Envelope) -> None:
     await conn.execute(
         """UPDATE actions SET status = 'completed', completed_by = $2, completed_on = $3
             WHERE action_id = $1""", event.action_id, event.completed_by, event.completed_on)
 
 
-@PROJECTION.on(ActionVerified)
-async def action_verified(conn: Conn, event: ActionVerified, envelope: Envelope) -> None:
+@PROJECTION.on(wire.ActionVerified)
+async def action_verified(conn: Conn, event: wire.ActionVerified, envelope: Envelope) -> None:
     await conn.execute(
         """UPDATE actions SET status = 'verified', verified_by = $2, verified_on = $3
             WHERE action_id = $1""", event.action_id, event.verified_by, event.verified_on)
 
 
-@PROJECTION.on(ActionReopened)
-async def action_reopened(conn: Conn, event: ActionReopened, envelope: Envelope) -> None:
+@PROJECTION.on(wire.ActionReopened)
+async def action_reopened(conn: Conn, event: wire.ActionReopened, envelope: Envelope) -> None:
     # Back to overdue if it was flagged for its current due date; the scan flags it
     # otherwise once that date has passed.
     await conn.execute(
@@ -85,8 +71,9 @@ async def action_reopened(conn: Conn, event: ActionReopened, envelope: Envelope)
             WHERE action_id = $1""", event.action_id)
 
 
-@PROJECTION.on(ActionDueDateExtended)
-async def action_extended(conn: Conn, event: ActionDueDateExtended, envelope: Envelope) -> None:
+@PROJECTION.on(wire.ActionDueDateExtended)
+async def action_extended(conn: Conn, event: wire.ActionDueDateExtended,
+                          envelope: Envelope) -> None:
     # A new timescale: within it again until it passes (the history keeps the old one).
     await conn.execute(
         """UPDATE actions SET due_date = $2, extensions = extensions + 1, overdue_since = NULL,
@@ -95,8 +82,8 @@ async def action_extended(conn: Conn, event: ActionDueDateExtended, envelope: En
             WHERE action_id = $1""", event.action_id, event.to_date)
 
 
-@PROJECTION.on(ActionReassigned)
-async def action_reassigned(conn: Conn, event: ActionReassigned, envelope: Envelope) -> None:
+@PROJECTION.on(wire.ActionReassigned)
+async def action_reassigned(conn: Conn, event: wire.ActionReassigned, envelope: Envelope) -> None:
     await conn.execute("UPDATE actions SET owner_id = $2 WHERE action_id = $1",
                        event.action_id, event.to_owner_id)
 
@@ -119,8 +106,8 @@ async def response_due(conn: Conn, event: ChildOfConcernResponseDue, envelope: E
             WHERE concern_id = $1""", event.concern_id, event.due_on)
 
 
-@PROJECTION.on(ChildOfConcernResponseRecorded)
-async def responded(conn: Conn, event: ChildOfConcernResponseRecorded, envelope: Envelope
+@PROJECTION.on(wire.ChildOfConcernResponseRecorded)
+async def responded(conn: Conn, event: wire.ChildOfConcernResponseRecorded, envelope: Envelope
                     ) -> None:
     await conn.execute(
         """UPDATE children_of_concern SET last_response_by = $2, last_response_on = $3,
@@ -131,22 +118,22 @@ async def responded(conn: Conn, event: ChildOfConcernResponseRecorded, envelope:
         event.role in ("head-of-service", "director"))
 
 
-@PROJECTION.on(ChildOfConcernEscalated)
-async def escalated(conn: Conn, event: ChildOfConcernEscalated, envelope: Envelope) -> None:
+@PROJECTION.on(wire.ChildOfConcernEscalated)
+async def escalated(conn: Conn, event: wire.ChildOfConcernEscalated, envelope: Envelope) -> None:
     await conn.execute("UPDATE children_of_concern SET escalated_on = $2 WHERE concern_id = $1",
                        event.concern_id, event.detected_on)
 
 
-@PROJECTION.on(ChildOfConcernUnderReview)
-async def under_review(conn: Conn, event: ChildOfConcernUnderReview, envelope: Envelope
+@PROJECTION.on(wire.ChildOfConcernUnderReview)
+async def under_review(conn: Conn, event: wire.ChildOfConcernUnderReview, envelope: Envelope
                        ) -> None:
     await conn.execute(
         "UPDATE children_of_concern SET under_review = true WHERE concern_id = $1",
         event.concern_id)
 
 
-@PROJECTION.on(ChildOfConcernCategoryApplied)
-async def category_applied(conn: Conn, event: ChildOfConcernCategoryApplied,
+@PROJECTION.on(wire.ChildOfConcernCategoryApplied)
+async def category_applied(conn: Conn, event: wire.ChildOfConcernCategoryApplied,
                            envelope: Envelope) -> None:
     await conn.execute(
         """UPDATE children_of_concern SET category = $2,
@@ -154,8 +141,8 @@ async def category_applied(conn: Conn, event: ChildOfConcernCategoryApplied,
             WHERE concern_id = $1""", event.concern_id, event.to_category)
 
 
-@PROJECTION.on(ChildOfConcernClosed)
-async def closed(conn: Conn, event: ChildOfConcernClosed, envelope: Envelope) -> None:
+@PROJECTION.on(wire.ChildOfConcernClosed)
+async def closed(conn: Conn, event: wire.ChildOfConcernClosed, envelope: Envelope) -> None:
     await conn.execute(
         """UPDATE children_of_concern SET closed_by = $2, closed_on = $3,
                   under_review = false WHERE concern_id = $1""",

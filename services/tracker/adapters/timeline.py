@@ -12,21 +12,7 @@ from services.tracker.domain.events import (
     ChildOfConcernResponseDue,
     ChildOfConcernTrackingStarted,
 )
-from shared.events.tracker import (
-    ActionCompleted,
-    ActionDueDateExtended,
-    ActionEscalated,
-    ActionOverdue,
-    ActionReassigned,
-    ActionReopened,
-    ActionTrackingStarted,
-    ActionVerified,
-    ChildOfConcernCategoryApplied,
-    ChildOfConcernClosed,
-    ChildOfConcernEscalated,
-    ChildOfConcernResponseRecorded,
-    ChildOfConcernUnderReview,
-)
+from shared.events import tracker as wire
 from shared.kernel.actor import describe
 from shared.kernel.contracts import EventContract
 from shared.kernel.envelope import Envelope
@@ -36,12 +22,14 @@ TIMELINE: Projection[asyncpg.Connection] = Projection(
     "tracker-timeline", tables=("tracker_timeline",))
 
 ACTION_EVENTS: tuple[type[EventContract], ...] = (
-    ActionTrackingStarted, ActionDescribed, ActionOverdue, ActionEscalated, ActionCompleted,
-    ActionVerified, ActionReopened, ActionDueDateExtended, ActionReassigned)
+    wire.ActionTrackingStarted, ActionDescribed, wire.ActionOverdue, wire.ActionEscalated,
+    wire.ActionCompleted, wire.ActionVerified, wire.ActionReopened, wire.ActionDueDateExtended,
+    wire.ActionReassigned)
 CONCERN_EVENTS: tuple[type[EventContract], ...] = (
-    ChildOfConcernTrackingStarted, ChildOfConcernResponseDue, ChildOfConcernResponseRecorded,
-    ChildOfConcernEscalated, ChildOfConcernUnderReview, ChildOfConcernCategoryApplied,
-    ChildOfConcernClosed)
+    ChildOfConcernTrackingStarted, ChildOfConcernResponseDue,
+    wire.ChildOfConcernResponseRecorded, wire.ChildOfConcernEscalated,
+    wire.ChildOfConcernUnderReview, wire.ChildOfConcernCategoryApplied,
+    wire.ChildOfConcernClosed)
 
 # The child's reference comes from the list row the read-model projection keeps (it runs
 # first), so events that do not repeat it still land on the child's timeline.

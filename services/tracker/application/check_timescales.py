@@ -16,14 +16,13 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import TypeVar
 
 from services.tracker.application.queries import ActionCandidate, TrackerQueries
-from services.tracker.application.results import ActionUpdate, ConcernUpdate, names
-from services.tracker.domain.actions import ACTION
+from services.tracker.application.record import on_action, on_concern
+from services.tracker.application.results import ActionUpdate, ConcernUpdate
 from services.tracker.domain.commands import CheckAction, CheckConcern
-from services.tracker.domain.concerns import CONCERN
-from services.tracker.domain.streams import action_stream, concern_stream
 from services.tracker.domain.timescales import Escalation
 from shared.kernel.actor import SystemProcess
 from shared.kernel.clock import Clock, london_date, working_days_after
@@ -56,28 +55,15 @@ async def check_timescales(commands: CommandRunner, queries: TrackerQueries, clo
     today = london_date(clock.now())
     changed = escalated = 0
     for candidate in await queries.action_candidates(today):
-        if not due_a_look(candidate, today, escalation):
-            continue
-        command = CheckAction(candidate.action_id, today, escalation)
-
-        async def check_action(unit: UnitOfWork, command: CheckAction = command
-                               ) -> ActionUpdate:
-            events = await unit.execute(ACTION, action_stream(command.action_id), command)
-            return ActionUpdate(action_id=command.action_id, recorded=names(events))
-
-        if await _run(commands, "CheckAction", candidate.action_id, candidate.service_area,
-                      today, check_action, ActionUpdate):
+        if due_a_look(candidate, today, escalation) and await _run(
+                commands, "CheckAction", candidate.action_id, candidate.service_area, today,
+                partial(on_action, CheckAction(candidate.action_id, today, escalation)),
+                ActionUpdate):
             changed += 1
     for concern in await queries.concern_candidates(today):
-        check = CheckConcern(concern.concern_id, today)
-
-        async def check_concern(unit: UnitOfWork, command: CheckConcern = check
-                                ) -> ConcernUpdate:
-            events = await unit.execute(CONCERN, concern_stream(command.concern_id), command)
-            return ConcernUpdate(concern_id=command.concern_id, recorded=names(events))
-
         if await _run(commands, "CheckConcern", concern.concern_id, concern.service_area,
-                      today, check_concern, ConcernUpdate):
+                      today, partial(on_concern, CheckConcern(concern.concern_id, today)),
+                      ConcernUpdate):
             escalated += 1
     return Pass(changed, escalated)
 

@@ -14,21 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from services.tracker.domain.events import ChildOfConcernResponseDue
-from shared.events.tracker import (
-    ActionCompleted,
-    ActionDueDateExtended,
-    ActionEscalated,
-    ActionOverdue,
-    ActionReassigned,
-    ActionReopened,
-    ActionTrackingStarted,
-    ActionVerified,
-    ChildOfConcernCategoryApplied,
-    ChildOfConcernClosed,
-    ChildOfConcernEscalated,
-    ChildOfConcernResponseRecorded,
-    ChildOfConcernUnderReview,
-)
+from shared.events import tracker as wire
 from shared.kernel.contracts import EventContract
 
 
@@ -72,32 +58,32 @@ CONCERNS = "See it with `qa concerns` or GET /children-of-concern on the tracker
 Compose = Callable[[Any, About], list[Notice]]
 
 COMPOSE: dict[type[EventContract], Compose] = {
-    ActionTrackingStarted: lambda e, a: [Notice(
+    wire.ActionTrackingStarted: lambda e, a: [Notice(
         (person(e.owner_id),), f"New action {e.action_id}, due {e.due_date}",
         f"An action ({e.priority} priority) is yours, due {e.due_date}. {LIST}")],
-    ActionOverdue: lambda e, a: [Notice(
+    wire.ActionOverdue: lambda e, a: [Notice(
         (person(e.owner_id), To("manager-of", e.owner_id)),
         f"Action {e.action_id} is overdue", f"Action {e.action_id}, owned by {e.owner_id}, "
         f"was due {e.due_date} and is not complete. {LIST}")],
-    ActionEscalated: lambda e, a: [Notice(
+    wire.ActionEscalated: lambda e, a: [Notice(
         (DIRECTOR if e.to_role == "director" else head_of_service(a), *owner_and_manager(a)),
         f"Action {e.action_id} escalated to the {e.to_role.replace('-', ' ')}",
         f"Action {e.action_id} is {e.days_overdue} working days overdue (escalation level "
         f"{e.level}). {LIST}")],
-    ActionCompleted: lambda e, a: [Notice(
+    wire.ActionCompleted: lambda e, a: [Notice(
         (To("manager-of", e.completed_by),), f"Action {e.action_id} completed: please verify",
         f"{e.completed_by} completed action {e.action_id} on {e.completed_on} with evidence."
         f" Verify it or reopen it. {LIST}")],
-    ActionVerified: lambda e, a: [Notice(
+    wire.ActionVerified: lambda e, a: [Notice(
         owner_and_manager(a)[:1], f"Action {e.action_id} verified",
         f"{e.verified_by} verified action {e.action_id} on {e.verified_on}. {LIST}")],
-    ActionReopened: lambda e, a: [Notice(
+    wire.ActionReopened: lambda e, a: [Notice(
         owner_and_manager(a)[:1], f"Action {e.action_id} reopened",
         f"{e.reopened_by} reopened action {e.action_id}; the reason is on the tracker. {LIST}")],
-    ActionDueDateExtended: lambda e, a: [Notice(
+    wire.ActionDueDateExtended: lambda e, a: [Notice(
         owner_and_manager(a)[:1], f"Action {e.action_id} now due {e.to_date}",
         f"{e.extended_by} moved action {e.action_id} from {e.from_date} to {e.to_date}. {LIST}")],
-    ActionReassigned: lambda e, a: [Notice(
+    wire.ActionReassigned: lambda e, a: [Notice(
         (person(e.to_owner_id), person(e.from_owner_id)), f"Action {e.action_id} reassigned",
         f"{e.reassigned_by} moved action {e.action_id} from {e.from_owner_id} to "
         f"{e.to_owner_id}. {LIST}")],
@@ -105,26 +91,26 @@ COMPOSE: dict[type[EventContract], Compose] = {
         (head_of_service(a),), f"Category 1 Child of Concern {e.concern_id}: respond today",
         f"A Category 1 Child of Concern (immediate risk of significant harm) needs your "
         f"response by the end of {e.due_on}; without one it goes to the director. {CONCERNS}")],
-    ChildOfConcernEscalated: lambda e, a: [Notice(
+    wire.ChildOfConcernEscalated: lambda e, a: [Notice(
         (DIRECTOR, head_of_service(a)), f"Category 1 {e.concern_id}: no same-day response",
         f"No Head of Service response was recorded for Category 1 Child of Concern "
         f"{e.concern_id} by the end of its working day: it is escalated to the director. "
         f"{CONCERNS}")],
-    ChildOfConcernResponseRecorded: lambda e, a: [Notice(
+    wire.ChildOfConcernResponseRecorded: lambda e, a: [Notice(
         (DIRECTOR,), f"Child of Concern {e.concern_id}: response recorded",
         f"{e.responded_by} ({e.role}) responded on {e.responded_on}"
         f"{'' if e.within_same_working_day else ', after the same working day'}. {CONCERNS}")]
     if a.category == 1 else [],
-    ChildOfConcernUnderReview: lambda e, a: [Notice(
+    wire.ChildOfConcernUnderReview: lambda e, a: [Notice(
         (head_of_service(a), To("role", "head-of-quality")),
         f"Child of Concern {e.concern_id} is up for review",
         f"The audit that raised it was moderated away from Inadequate: decide whether the "
         f"child stays on the tracker. {CONCERNS}")],
-    ChildOfConcernCategoryApplied: lambda e, a: [Notice(
+    wire.ChildOfConcernCategoryApplied: lambda e, a: [Notice(
         (head_of_service(a),), f"Child of Concern {e.concern_id} is now Category "
         f"{e.to_category}", f"Its category was revised from {e.from_category} to "
         f"{e.to_category}. {CONCERNS}")],
-    ChildOfConcernClosed: lambda e, a: [Notice(
+    wire.ChildOfConcernClosed: lambda e, a: [Notice(
         (head_of_service(a),), f"Child of Concern {e.concern_id} closed",
         f"Signed off by {e.signed_off_by} ({e.role}) on {e.closed_on}. {CONCERNS}")],
 }

@@ -1,7 +1,8 @@
 """Every transition of a Child of Concern through the kit's harness: tracked from an audit
 (or a moderation decision), a Category 1's same-working-day response or its escalation to
 the director, category revisions applied and kept, review rather than silent closure,
-and sign-off by the right role."""
+and sign-off by the right role. (Longer than most modules: one file for every transition
+of one decider, so a reader finds them together.)"""
 
 from __future__ import annotations
 

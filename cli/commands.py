@@ -56,17 +56,6 @@ def moderate(c: QaClient, a: argparse.Namespace) -> str:
            f"({result['original_grade']} -> {result['moderated_grade']})."
 
 
-def actions(c: QaClient, a: argparse.Namespace) -> str:
-    rows = c.get("tracker", "/actions", service_area=a.area, status=a.status)
-    return table(rows, ["action_id", "month", "child_ref", "owner_id", "due_date", "status"])
-
-
-def concerns(c: QaClient, a: argparse.Namespace) -> str:
-    rows = c.get("tracker", "/children-of-concern", service_area=a.area)
-    return table(rows, ["concern_id", "month", "child_ref", "case_team", "category",
-                         "days_on_tracker"])
-
-
 def report(c: QaClient, a: argparse.Namespace) -> str:
     if a.json:
         return json.dumps(c.get("reporting", f"/reports/{a.area}/{a.month}"), indent=2)

@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from datetime import date
 
-from cli import allocation, audits, commands
+from cli import allocation, audits, commands, tracker
 from cli.client import QaClient, ServiceError, ServiceUnreachable
 from cli.output import BadFile, explain
 from shared.events.common import Grade, LegalStatus
@@ -180,9 +180,7 @@ def parser() -> argparse.ArgumentParser:
     group.add_argument("--agree", action="store_true")
     group.add_argument("--grade", choices=grades)
     q.add_argument("--rationale")
-    q = cmd("actions", commands.actions, "actions on the tracker")
-    q.add_argument("--status", choices=["open", "overdue"])
-    cmd("concerns", commands.concerns, "Children of Concern on the tracker")
+    tracker.register(cmd, an_id, day)
     q = cmd("report", commands.report, "the month's QA figures")
     q.add_argument("--month", required=True, type=month, help="YYYY-MM")
     q.add_argument("--json", action="store_true")

@@ -44,7 +44,8 @@ RULES = {"core_audits": 8, "core_filter": {"state": "any", "closed_within_months
                      "filter": {"flags_all": ["domestic-abuse"]},
                      "audit_tool": "core"}]}  # a theme may use its own tool; the demo keeps to core
 SEED = 20190131
-GRADES = ["good", "requires-improvement", "outstanding", "good", "inadequate", "good",
+# Two inadequate audits, each a Category 1 Child of Concern for the tracker to show.
+GRADES = ["good", "requires-improvement", "outstanding", "good", "inadequate", "inadequate",
           "requires-improvement", "good"]
 NIL_RETURNS = 2  # the last allocations are not returned: nil returns at the close
 
@@ -115,6 +116,7 @@ def load(month: str | None = None, progress: bool = True,
     say(f"  allocated {len(allocated)} cases; {len(run['unplaced'])} could not be placed")
     say("  auditors submitting their audits")
     submitted: list[tuple[str, str, str]] = []
+    raised: list[tuple[str, str | None, str]] = []  # action, concern, owners' team
     for index, allocation in enumerate(allocated[:max(0, len(allocated) - NIL_RETURNS)]):
         auditor, grade = allocation["auditor_id"], GRADES[index % len(GRADES)]
         audit_id = str(derived_id("audit", str(allocation["allocation_id"])))
@@ -126,9 +128,10 @@ def load(month: str | None = None, progress: bool = True,
         team = "cic" if "care" in allocation["case_team"] else "safe"
         body = audit_on_core_tool(grade, 1 if grade == "inadequate" else None, team, due,
                                   index)
-        qa.as_(auditor, "auditor").post("audit", f"/audits/{audit_id}/submission", body,
-                                        key("submit", index))
+        result = qa.as_(auditor, "auditor").post("audit", f"/audits/{audit_id}/submission",
+                                                 body, key("submit", index))
         submitted.append((audit_id, auditor, grade))
+        raised.append((result["action_ids"][0], result.get("concern_id"), team))
     say("  moderators reviewing a sample")
     moderator = qa.as_("mod-ext-1", "moderator")
     for audit_id, _, grade in submitted[:3]:
@@ -138,6 +141,8 @@ def load(month: str | None = None, progress: bool = True,
             body = {"outcome": "grade-changed", "moderated_grade": "requires-improvement",
                     "rationale": "Plan lacked timescales; risk analysis not updated"}
         moderator.post("moderation", f"/moderations/{audit_id}", body, key("mod", audit_id))
+    say("  the tracker: actions completed, verified and extended; Children of Concern")
+    _track(qa, raised, key, area)
     return month
 
 
@@ -200,6 +205,40 @@ def audit_on_core_tool(grade: str, category: int | None, team: str, due: list[da
             "nature": ["risk-not-assessed", "no-management-oversight"],
             "immediacy": "same-day" if category == 1 else "within-a-week"}
     return body
+
+
+def _track(qa: QaClient, raised: list[tuple[str, str | None, str]],
+           key: Callable[..., str], area: str) -> None:
+    """Owners complete some actions and a director verifies them; one is extended; those
+    due in the past turn overdue on the tracker's own. The Heads of Service respond to
+    each Category 1 the same day; a director signs one off."""
+    _wait(lambda: len(qa.get("tracker", "/actions", service_area=area)) >= len(raised),
+          60, "the actions to reach the tracker")
+    director = qa.as_("dir-ops", "director")
+    for number, (action_id, _, team) in enumerate(raised[:2]):
+        owner = qa.as_(f"hos-{team}", "head-of-service")
+        owner.post("tracker", f"/actions/{action_id}/completion", {
+            "evidence": "Chronology updated; plan reviewed with the family",
+            "evidence_link": f"https://records.example/plan/{number}"}, key("done", action_id))
+        director.post("tracker", f"/actions/{action_id}/verification", {},
+                      key("verified", action_id))
+    extended = raised[2][0]
+    due = qa.get("tracker", f"/actions/{extended}")["due_date"]
+    director.post("tracker", f"/actions/{extended}/extension", {
+        "due_date": (date.fromisoformat(due) + timedelta(days=21)).isoformat(),
+        "reason": "Family moved out of area; new team to be allocated"}, key("extend", extended))
+    concerns = [(concern, team) for _, concern, team in raised if concern is not None]
+    _wait(lambda: len(qa.get("tracker", "/children-of-concern", service_area=area))
+          >= len(concerns), 60, "the Children of Concern to reach the tracker")
+    for concern, team in concerns:
+        qa.as_(f"hos-{team}", "head-of-service").post(
+            "tracker", f"/children-of-concern/{concern}/responses",
+            {"response": "Strategy discussion convened today; child seen"},
+            key("respond", concern))
+    last = concerns[-1][0]
+    director.post("tracker", f"/children-of-concern/{last}/closure",
+                  {"rationale": "Protection plan in place and reviewed; risk now managed"},
+                  key("close", last))
 
 
 def _wait_for_audit(auditor: QaClient, audit_id: str, timeout: float = 60) -> None:

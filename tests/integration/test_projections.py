@@ -10,15 +10,18 @@ from functools import partial
 import asyncpg
 import pytest
 
+from services.tracker.adapters.calendar import UkBankHolidays
 from services.tracker.adapters.read_models import PROJECTION
+from services.tracker.adapters.timeline import TIMELINE
 from services.tracker.application.start_tracking import (
     when_action_raised,
     when_child_of_concern_raised,
 )
 from services.tracker.domain.actions import ACTION
-from services.tracker.domain.commands import MarkActionOverdue
+from services.tracker.domain.commands import CheckAction
 from services.tracker.domain.events import REGISTRY
 from services.tracker.domain.streams import action_stream
+from services.tracker.domain.timescales import Escalation
 from shared.events.audit import ActionRaised, ChildOfConcernRaised
 from shared.kernel.actor import SystemProcess
 from shared.kernel.envelope import EventMetadata
@@ -29,6 +32,8 @@ from shared.postgres.pool import create_pool
 from shared.postgres.projections import rebuild
 from shared.postgres.provisioning import ServiceDatabase, drop_schema, provision
 from shared.postgres.transactions import PostgresTransactions
+
+ENGLAND = UkBankHolidays("england-and-wales")
 
 
 @pytest.fixture
@@ -46,10 +51,11 @@ async def tracker_db(postgres_dsn: str) -> AsyncIterator[tuple[ServiceDatabase, 
 
 
 async def tables(pool: asyncpg.Pool) -> dict[str, list[tuple[object, ...]]]:
+    # The timeline's position is a sequence: a rebuild numbers its rows afresh, in order.
     return {
-        table: [tuple(row.values()) for row in await pool.fetch(
-            f"SELECT * FROM {table} ORDER BY 1")]
-        for table in PROJECTION.tables
+        table: [tuple(value for key, value in row.items() if key != "position")
+                for row in await pool.fetch(f"SELECT * FROM {table} ORDER BY 1")]
+        for table in (*PROJECTION.tables, *TIMELINE.tables)
     }
 
 
@@ -58,7 +64,7 @@ async def test_rebuilt_read_models_equal_those_kept_inline(
 ) -> None:
     database, pool = tracker_db
     store = EventStore(pool)
-    transactions = PostgresTransactions(store, [PROJECTION])
+    transactions = PostgresTransactions(store, [PROJECTION, TIMELINE])
 
     async def run(step: Callable[[UnitOfWork], Awaitable[object]]) -> None:
         correlation = uuid.uuid4()
@@ -79,11 +85,13 @@ async def test_rebuilt_read_models_equal_those_kept_inline(
     concern = ChildOfConcernRaised(concern_id=uuid.uuid4(), audit_id=audit, month="2026-03",
                                    child_ref="CH-0001", case_team="east", category=1,
                                    reason="Risk")
-    await run(partial(when_child_of_concern_raised, concern))
-    await run(lambda unit: unit.execute(ACTION, action_stream(actions[0]),
-                                        MarkActionOverdue(actions[0], date(2026, 3, 11))))
+    await run(partial(when_child_of_concern_raised, concern, calendar=ENGLAND))
+    await run(lambda unit: unit.execute(ACTION, action_stream(actions[0]), CheckAction(
+        actions[0], date(2026, 3, 11), Escalation((14, 28), ENGLAND))))
     inline = await tables(pool)
-    assert [len(rows) for rows in inline.values()] == [3, 1]
+    # Three actions, one concern; on the timeline each action tracked and described, one
+    # overdue, the concern tracked with its same-day response due.
+    assert [len(rows) for rows in inline.values()] == [3, 1, 9]
 
     # Lose a row behind the projection's back, as a faulty deployment might.
     admin = await asyncpg.connect(postgres_dsn)
@@ -95,6 +103,7 @@ async def test_rebuilt_read_models_equal_those_kept_inline(
     assert await tables(pool) != inline
 
     handled = await rebuild(PROJECTION, store, REGISTRY)
-
-    assert handled == 5  # three tracked, one overdue, one Child of Concern
+    # Tracked, described (three each), one overdue; the concern tracked, its response due.
+    assert handled == 9
+    assert await rebuild(TIMELINE, store, REGISTRY) == 9
     assert await tables(pool) == inline

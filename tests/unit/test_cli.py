@@ -199,8 +199,8 @@ def test_a_reader_that_stops_early_ends_qa_quietly_with_0(tmp_path: Path) -> Non
         process.wait()
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
-    assert result.stdout.split() == ["action_id", "month", "child_ref", "owner_id", "due_date",
-                                     "status"]
+    assert result.stdout.split() == ["action_id", "child_ref", "case_team", "owner_id",
+                                     "due_date", "priority", "status", "description"]
 
 
 SERVE = """

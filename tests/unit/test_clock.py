@@ -6,7 +6,17 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from shared.kernel.clock import LONDON, ManualClock, add_working_days, london_date, month_of
+from shared.kernel.clock import (
+    LONDON,
+    ManualClock,
+    WeekendsOnly,
+    add_working_days,
+    end_of_london_day,
+    london_date,
+    month_of,
+    working_day_on_or_after,
+    working_days_after,
+)
 
 
 @pytest.mark.parametrize(
@@ -68,7 +78,7 @@ def test_naive_datetimes_are_refused() -> None:
     ],
 )
 def test_add_working_days_skips_weekends(start: date, count: int, expected: date) -> None:
-    result = add_working_days(start, count)
+    result = add_working_days(start, count, WeekendsOnly())
     assert result == expected
     assert count == 0 or result.weekday() < 5
 
@@ -100,3 +110,34 @@ def test_manual_clock_refuses_naive_instants_and_keeps_its_time() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         clock.set(naive)
     assert clock.now() == start
+
+
+class ChristmasOnly:
+    def is_holiday(self, day: date) -> bool:
+        return (day.month, day.day) in {(12, 25), (12, 26)}
+
+
+def test_working_day_arithmetic_skips_the_calendars_holidays() -> None:
+    calendar = ChristmasOnly()
+    # Thursday 24 December 2026: Friday 25 is a holiday, then the weekend.
+    assert add_working_days(date(2026, 12, 24), 1, calendar) == date(2026, 12, 28)
+    assert working_day_on_or_after(date(2026, 12, 25), calendar) == date(2026, 12, 28)
+    assert working_day_on_or_after(date(2026, 12, 24), calendar) == date(2026, 12, 24)
+    assert working_days_after(date(2026, 12, 24), date(2026, 12, 28), calendar) == 1
+    assert working_days_after(date(2026, 12, 28), date(2026, 12, 24), calendar) == 0
+
+
+@pytest.mark.parametrize(
+    ("day", "last_instant_utc"),
+    [
+        (date(2026, 1, 15), datetime(2026, 1, 15, 23, 59, 59, 999999, tzinfo=UTC)),
+        # Summer: midnight in London is 23:00 UTC.
+        (date(2026, 7, 1), datetime(2026, 7, 1, 22, 59, 59, 999999, tzinfo=UTC)),
+        # The 23-hour day the clocks go forward and the 25-hour day they go back.
+        (date(2026, 3, 29), datetime(2026, 3, 29, 22, 59, 59, 999999, tzinfo=UTC)),
+        (date(2026, 10, 25), datetime(2026, 10, 25, 23, 59, 59, 999999, tzinfo=UTC)),
+    ],
+)
+def test_the_end_of_a_london_day(day: date, last_instant_utc: datetime) -> None:
+    assert end_of_london_day(day) == last_instant_utc
+    assert london_date(end_of_london_day(day)) == day

@@ -1,4 +1,5 @@
-"""Which stream each tracked thing lives in: the id the audit service gave it."""
+"""Which stream each tracked thing lives in: the id the audit service (or the tracker, for
+an action raised by hand) gave it."""
 
 from __future__ import annotations
 
@@ -13,3 +14,7 @@ def action_stream(action_id: uuid.UUID) -> str:
 
 def concern_stream(concern_id: uuid.UUID) -> str:
     return stream_id("concern", concern_id)
+
+
+def audit_concerns_stream(audit_id: uuid.UUID) -> str:
+    return stream_id("audit-concerns", audit_id)

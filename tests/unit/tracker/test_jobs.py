@@ -5,7 +5,7 @@ import logging
 
 import pytest
 
-from services.tracker.entrypoints.overdue_scan import every
+from services.tracker.entrypoints.jobs import every
 
 
 async def test_a_failed_pass_is_logged_and_the_next_pass_runs(

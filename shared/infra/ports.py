@@ -1,11 +1,34 @@
+"""Ports for the servers and services a runner or a test starts on loopback.
+
+They are chosen below the kernel's ephemeral range: a port from that range can be taken,
+between our choice and a restart on it, by any outgoing connection on the machine (a
+consumer's, a client's), which made a service killed and started again fail to bind.
+"""
+
 from __future__ import annotations
 
+import random
 import socket
 import time
+from pathlib import Path
+
+_CHOSEN_FROM = (20000, 32000)
+
+
+def _ephemeral_floor() -> int:
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
 
 
 def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+    low, high = _CHOSEN_FROM[0], min(_CHOSEN_FROM[1], _ephemeral_floor())
+    for _ in range(1000):
+        port = random.randrange(low, high)
+        if port_is_free(port, host):
+            return port
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:  # crowded: any port
         sock.bind((host, 0))
         return int(sock.getsockname()[1])
 

@@ -22,7 +22,13 @@ from starlette.exceptions import HTTPException
 from shared.events.common import CHILD_REF_PATTERN, MONTH_PATTERN, TEAM_PATTERN
 from shared.http.fields import MONTH_PATTERN as REQUEST_MONTH_PATTERN
 from shared.http.methods import allowed_methods
-from shared.kernel.errors import ConcurrencyError, Forbidden, NotFound, RuleBroken
+from shared.kernel.errors import (
+    ConcurrencyError,
+    FieldsRefused,
+    Forbidden,
+    NotFound,
+    RuleBroken,
+)
 from shared.kernel.identifiers import IDENT_PATTERN, SLUG_PATTERN
 from shared.kit.commands import IdempotencyConflict
 
@@ -119,6 +125,13 @@ def install_problem_handlers(app: FastAPI) -> None:
                            for item in found)
         return problem(422, f"refused: see {fields}", found)
 
+    async def refused_fields(request: Request, error: Exception) -> JSONResponse:
+        # The domain names fields within the body; answered as request validation is.
+        assert isinstance(error, FieldsRefused)
+        return await invalid(request, RequestValidationError([
+            {"loc": ("body", *item.loc), "msg": item.msg, "type": "value_error"}
+            for item in error.errors]))
+
     async def http_error(request: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, HTTPException)
         headers = dict(error.headers or {})
@@ -142,6 +155,7 @@ def install_problem_handlers(app: FastAPI) -> None:
         return problem(500, "the service failed while answering; nothing was recorded")
 
     app.add_exception_handler(RequestValidationError, invalid)
+    app.add_exception_handler(FieldsRefused, refused_fields)
     app.add_exception_handler(HTTPException, http_error)
     app.add_exception_handler(ConcurrencyError, busy)
     app.add_exception_handler(IdempotencyConflict, reused_key)

@@ -77,9 +77,10 @@ def weighted_kappa(pairs: Sequence[tuple[Grade, Grade]]) -> Kappa:
     n = len(pairs)
     if n == 0:
         return Kappa(0, undefined_because="no grades compared")
-    p = [[0.0] * K for _ in range(K)]
+    counts = [[0] * K for _ in range(K)]
     for auditor, moderator in pairs:
-        p[rank(auditor)][rank(moderator)] += 1 / n
+        counts[rank(auditor)][rank(moderator)] += 1
+    p = [[count / n for count in row] for row in counts]
     rows = [sum(p[i]) for i in range(K)]
     cols = [sum(p[i][j] for i in range(K)) for j in range(K)]
 

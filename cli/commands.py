@@ -77,20 +77,6 @@ def submit_audit(c: QaClient, a: argparse.Namespace) -> str:
     return "\n".join(lines)
 
 
-def moderation_queue(c: QaClient, a: argparse.Namespace) -> str:
-    rows = c.get("moderation", "/moderations", service_area=a.area, status=a.status)
-    return table(rows, ["audit_id", "month", "auditor_id", "submitted_grade", "status",
-                         "moderated_grade"])
-
-
-def moderate(c: QaClient, a: argparse.Namespace) -> str:
-    body: dict[str, Any] = {"outcome": "agreed"} if a.agree else {
-        "outcome": "grade-changed", "moderated_grade": a.grade, "rationale": a.rationale or ""}
-    result = c.post("moderation", f"/moderations/{a.audit_id}", body, a.key)
-    return f"Moderated audit {result['audit_id']}: {result['outcome']} " \
-           f"({result['original_grade']} -> {result['moderated_grade']})."
-
-
 def actions(c: QaClient, a: argparse.Namespace) -> str:
     rows = c.get("tracker", "/actions", service_area=a.area, status=a.status)
     return table(rows, ["action_id", "month", "child_ref", "owner_id", "due_date", "status"])

@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from datetime import date
 
-from cli import commands
+from cli import commands, moderation
 from cli.client import QaClient, ServiceError, ServiceUnreachable
 from cli.output import explain
 from shared.events.common import Grade, LegalStatus
@@ -107,14 +107,7 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("--due", required=True, type=day, help="due date YYYY-MM-DD")
     q.add_argument("--concern-category", type=int, choices=[1, 2])
     q.add_argument("--concern-reason")
-    q = cmd("moderation-queue", commands.moderation_queue, "audits awaiting moderation")
-    q.add_argument("--status", choices=["awaiting", "moderated"])
-    q = cmd("moderate", commands.moderate, "agree an audit's grade or change it")
-    q.add_argument("audit_id", type=an_id)
-    group = q.add_mutually_exclusive_group(required=True)
-    group.add_argument("--agree", action="store_true")
-    group.add_argument("--grade", choices=grades)
-    q.add_argument("--rationale")
+    moderation.add_commands(cmd, an_id, month)
     q = cmd("actions", commands.actions, "actions on the tracker")
     q.add_argument("--status", choices=["open", "overdue"])
     cmd("concerns", commands.concerns, "Children of Concern on the tracker")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from cli.client import QaClient, ServiceError, service_urls
 from shared.kernel.clock import SystemClock, london_date
@@ -28,6 +29,9 @@ OUTCOMES = [(0, 0, "good", None), (1, 2, "requires-improvement", None),
             (6, 5, None, None), (7, 2, None, None)]
 
 
+SAMPLING_SEED = 20190131
+
+
 def demo_month() -> str:
     return london_date(SystemClock().now()).strftime("%Y-%m")
 
@@ -43,6 +47,12 @@ def load(month: str | None = None, progress: bool = True,
 
     say(f"  opening the {month} cycle for {AREA}")
     qa.post("allocation", "/cycles", {"service_area": AREA, "month": month}, key("cycle"))
+    # Every inadequate audit, every Category 1 Child of Concern, each newly trained
+    # auditor's first three, and half the rest at random (a fixed seed: the same draw).
+    qa.as_("hoq-1", "head-of-quality").post(
+        "moderation", f"/sampling-policies/{AREA}",
+        {"random_share": 0.5, "newly_trained_first_n": 3, "seed": SAMPLING_SEED},
+        key("sampling-policy"))
     for auditor, team in AUDITORS:
         qa.post("allocation", "/auditors",
                 {"service_area": AREA, "auditor_id": auditor, "team": team}, key("aud", auditor))
@@ -86,15 +96,8 @@ def load(month: str | None = None, progress: bool = True,
         qa.as_(auditor, "auditor").post("audit", f"/audits/{audit_id}/submission", body,
                                         key("submit", case_index))
         submitted.append((audit_id, auditor, grade))
-    say("  moderators reviewing a sample")
-    moderator = qa.as_("mod-ext-1", "moderator")
-    for audit_id, _, grade in submitted[:3]:
-        _wait_for_queue(moderator, audit_id)
-        body = {"outcome": "agreed"}
-        if grade == "good" and audit_id == submitted[0][0]:
-            body = {"outcome": "grade-changed", "moderated_grade": "requires-improvement",
-                    "rationale": "Plan lacked timescales; risk analysis not updated"}
-        moderator.post("moderation", f"/moderations/{audit_id}", body, key("mod", audit_id))
+    say("  moderators reviewing the sample")
+    _moderate_the_sample(qa, [audit_id for audit_id, _, _ in submitted], key)
     return month
 
 
@@ -103,10 +106,41 @@ def _wait_for_audit(auditor: QaClient, audit_id: str, timeout: float = 60) -> No
           timeout, f"audit {audit_id} to reach its auditor")
 
 
-def _wait_for_queue(moderator: QaClient, audit_id: str, timeout: float = 60) -> None:
-    _wait(lambda: any(m["audit_id"] == audit_id
-                      for m in moderator.get("moderation", "/moderations", service_area=AREA)),
-          timeout, f"audit {audit_id} to reach the moderation queue")
+def _moderate_the_sample(qa: QaClient, audits: list[str], key: Callable[..., str]) -> None:
+    """The first three sampled audits: agreed, a grade changed, returned below standard;
+    each by the moderator the pool assigned it, or, while no pool is known, the Head of
+    Quality."""
+    sampled = [shown for shown in (_in_moderation(qa, audit_id) for audit_id in audits)
+               if shown["status"] != "not-sampled"]
+    for shown, body in zip(sampled, _outcomes(sampled), strict=False):
+        moderator = shown["moderator_id"]
+        who = qa.as_(moderator, "moderator") if moderator else qa.as_("hoq-1", "head-of-quality")
+        who.post("moderation", f"/moderations/{shown['audit_id']}", body,
+                 key("moderate", shown["audit_id"]))
+
+
+def _outcomes(sampled: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    change: dict[str, Any] = {"outcome": "grades-changed", "changes": {}}
+    if len(sampled) > 1:
+        line = sampled[1]["grades"][0]  # the tool's first element (or overall)
+        better = [g for g in line["can_change_to"] if g != "inadequate"]
+        change["changes"][line["element"]] = {
+            "grade": better[-1], "rationale": "Plan lacked timescales; risk not updated"}
+    return [{"outcome": "agreed", "rationale": "Sound analysis; grades well evidenced"},
+            change,
+            {"outcome": "below-standard", "reasons": "Findings not evidenced from the "
+             "record; the child's voice not sought"}]
+
+
+def _in_moderation(qa: QaClient, audit_id: str, timeout: float = 60) -> dict[str, Any]:
+    seen: list[dict[str, Any]] = []
+
+    def arrived() -> bool:
+        seen.append(qa.get("moderation", f"/moderations/{audit_id}"))
+        return True
+
+    _wait(arrived, timeout, f"audit {audit_id} to reach moderation")
+    return seen[-1]
 
 
 def _wait(check: Callable[[], bool], timeout: float, what: str) -> None:

@@ -1,6 +1,8 @@
 """The moderation service's read models, kept in step inside each command's (or consumed
 event's) transaction: the queue, each audit's grades beside the moderator's, the decisions
-and grade pairs calibration reads, sampling policies, the pool and Children of Concern."""
+and grade pairs calibration reads, sampling policies, the pool and Children of Concern.
+(One projection, so one module of a little over 200 lines: a rebuild empties its tables
+together.)"""
 
 from __future__ import annotations
 

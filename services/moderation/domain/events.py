@@ -4,7 +4,10 @@ Five kinds of stream hold them (see streams.py): one per audit (what happened to
 moderation), one per service area's pool (who may moderate, their open workloads, the
 audits waiting for a moderator, each auditor's submitted audits), one per service
 area's sampling policy, one per allocation (the case's team and
-workers) and one per Child of Concern (its category as moderation last knew it)."""
+workers) and one per Child of Concern (its category as moderation last knew it).
+
+(A little over 200 lines: every internal contract in one module, as each service keeps
+them, so the registry below is built in one place.)"""
 
 from __future__ import annotations
 

@@ -42,8 +42,9 @@ async def when_audit_submitted(event: AuditSubmitted, unit: UnitOfWork) -> None:
     if not recorded:
         return
     await unit.execute(POOL, pool, CountAudit(event.audit_id, event.auditor_id, day))
-    sampled = any(isinstance(e, AuditSampled) for e in recorded)
-    if sampled or event.submission > 1:
+    # Sampled now, or a resubmission back in moderation (never one that was not sampled).
+    state = await unit.state(MODERATION, stream)
+    if state.status == "awaiting" and state.moderator is None:
         await find_moderator(unit, event.audit_id)
 
 

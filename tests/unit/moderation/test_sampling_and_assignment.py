@@ -185,3 +185,13 @@ def test_a_pool_member_keeps_what_the_staff_record_says() -> None:
     assert isinstance(kept, PoolMemberRecorded)
     assert (kept.moderator_since, kept.external, kept.leaving_on) == (
         record.moderator_since, True, record.leaving_on)
+
+
+async def test_a_resubmission_of_an_audit_never_sampled_is_not_moderated() -> None:
+    """Seen first as a resubmission (moderation deployed meanwhile): sampled as any first
+    sight, and not given a moderator when the draw leaves it out."""
+    later = submitted(submission=2)
+    await (spec().given(policy_stream(AREA), NEVER_AT_RANDOM).given(POOL, member("mod-a"))
+           .given(CASE, case_facts())
+           .when(on_submitted(later))
+           .then(received(submission=2), not_sampled(), COUNTED))

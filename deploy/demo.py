@@ -122,7 +122,7 @@ def _moderate_the_sample(qa: QaClient, audits: list[str], key: Callable[..., str
 def _outcomes(sampled: list[dict[str, Any]]) -> list[dict[str, Any]]:
     change: dict[str, Any] = {"outcome": "grades-changed", "changes": {}}
     if len(sampled) > 1:
-        line = sampled[1]["grades"][0]  # the tool's first element (or overall)
+        line = sampled[1]["grades"][0]  # the first element by id (or overall)
         better = [g for g in line["can_change_to"] if g != "inadequate"]
         change["changes"][line["element"]] = {
             "grade": better[-1], "rationale": "Plan lacked timescales; risk not updated"}

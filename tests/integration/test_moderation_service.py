@@ -16,6 +16,7 @@ import asyncpg
 import httpx
 import pytest
 
+from services.moderation.adapters.read_models import PROJECTION
 from services.moderation.bootstrap import definition
 from services.moderation.domain.events import REGISTRY
 from shared.events.allocation import CaseAllocated, StaffMemberRecorded
@@ -33,6 +34,7 @@ from shared.messaging.inbox import Delivery, take_effect_once
 from shared.postgres.event_store import EventStore
 from shared.postgres.migrator import SHARED_MIGRATIONS_PACKAGE, load_migrations
 from shared.postgres.pool import create_pool
+from shared.postgres.projections import rebuild
 from shared.postgres.provisioning import drop_schema, provision
 from shared.postgres.transactions import PostgresTransactions
 
@@ -192,7 +194,7 @@ async def test_element_and_overall_changes_reach_the_read_models_and_calibration
     audit = await an_audit(m)
     shown = await m.get(f"/moderations/{audit}")
     assert [(g["element"], g["auditor_grade"]) for g in shown["grades"]] == [
-        ("risk", "good"), ("assessment", "requires-improvement"), ("impact", "good"),
+        ("assessment", "requires-improvement"), ("impact", "good"), ("risk", "good"),
         ("overall", "good")]
     assert "adequate" not in shown["grades"][0]["can_change_to"]
     changed = await m.post(f"/moderations/{audit}", {"outcome": "grades-changed", "changes": {
@@ -202,7 +204,7 @@ async def test_element_and_overall_changes_reach_the_read_models_and_calibration
     assert [c["element"] for c in changed.json()["changes"]] == ["risk", "overall"]
     shown = await m.get(f"/moderations/{audit}")
     assert [g["moderated_grade"] for g in shown["grades"]] == [
-        "requires-improvement", None, None, "requires-improvement"]
+        None, None, "requires-improvement", "requires-improvement"]
     assert await m.events("GradeChanged", "AuditModerated") == [
         "GradeChanged", "GradeChanged", "AuditModerated"]
     stats = await m.get("/calibration", service_area=AREA, by="element")
@@ -264,3 +266,36 @@ async def test_policy_late_category_1_sampling_and_a_category_revision(
     assert revised.status_code == 201, revised.text
     assert (revised.json()["from_category"], revised.json()["to_category"]) == (1, 2)
     assert await m.events("ChildOfConcernCategoryRevised") == ["ChildOfConcernCategoryRevised"]
+
+
+async def test_read_models_rebuilt_from_the_store_equal_those_kept_inline(
+    moderation: Moderation,
+) -> None:
+    m = moderation
+    await with_pool(m)
+    allocation = uuid.uuid4()
+    returned = await an_audit(m, allocation_id=allocation)
+    await m.post(f"/moderations/{returned}", {"outcome": "below-standard",
+                                              "reasons": "Not evidenced"}, "ext-1")
+    await an_audit(m, "requires-improvement", submission=2, audit_id=returned,
+                   allocation_id=allocation)
+    changed = await an_audit(m, "inadequate")
+    response = await m.post(f"/moderations/{changed}", {
+        "outcome": "grades-changed", "changes": {
+            "risk": {"grade": "inadequate", "rationale": "Risk not reassessed"},
+            "overall": {"grade": "requires-improvement", "rationale": "Escalated in time"}}},
+        "ext-1")
+    assert response.status_code == 201, response.text
+    await m.post(f"/sampling-policies/{AREA}", {"random_share": 0.3}, "hoq-1", "qa-manager")
+
+    async def tables() -> dict[str, list[str]]:
+        return {table: sorted(repr(tuple(row.values()))
+                              for row in await m.pool.fetch(f"SELECT * FROM {table}"))
+                for table in PROJECTION.tables}
+
+    inline = await tables()
+    assert all(inline[t] for t in ("moderation_queue", "moderation_grades",
+                                   "moderation_decisions", "moderation_pairs",
+                                   "sampling_policies", "moderation_pool"))
+    await rebuild(PROJECTION, EventStore(m.pool), REGISTRY)
+    assert await tables() == inline

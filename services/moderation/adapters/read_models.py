@@ -66,7 +66,9 @@ async def received(conn: asyncpg.Connection, event: SubmissionReceived,
         event.case_team, event.child_ref, event.legal_status.value, event.audit_tool,
         event.tool_version)
     await conn.execute("DELETE FROM moderation_grades WHERE audit_id = $1", event.audit_id)
-    grades = [*event.element_grades.items(), ("overall", event.overall_grade)]
+    # By element id, overall last: an event's keys reach here sorted or not (canonical
+    # JSON sorts them), and a rebuild must give the same rows.
+    grades = [*sorted(event.element_grades.items()), ("overall", event.overall_grade)]
     await conn.executemany(
         """INSERT INTO moderation_grades (audit_id, element, position, auditor_grade)
            VALUES ($1, $2, $3, $4)""",

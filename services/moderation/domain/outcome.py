@@ -3,7 +3,8 @@
 Only the audit's assigned moderator records it (or the Head of Quality, who may also take
 an audit no moderator could be found for); never its auditor. Changed grades must be on
 the audit's scale, for elements the audit graded (or "overall"), each with a rationale.
-Events come in the order a consumer can settle on: each GradeChanged, then the Child of
+Events come in the order a consumer can settle on: each GradeChanged (by element id,
+overall last), then the Child of
 Concern consequences, then AuditModerated, which closes the decision.
 """
 
@@ -66,7 +67,7 @@ def refused_changes(command: ModerateAudit, submitted: Submitted) -> list[FieldE
     errors: list[FieldError] = []
     for element, change in command.changes.items():
         if element not in graded:
-            known = ", ".join([*submitted.element_grades, OVERALL])
+            known = ", ".join([*sorted(submitted.element_grades), OVERALL])
             errors.append(FieldError(("changes", element), "not graded on this audit; it "
                                      f"grades: {known}"))
         elif change.grade not in scale:
@@ -123,5 +124,7 @@ def decide_outcome(command: ModerateAudit, state: Moderation) -> list[EventContr
 
 
 def ordered(changes: Mapping[str, object], submitted: Submitted) -> list[str]:
-    """Changed elements in the tool's order, the overall grade last."""
-    return [e for e in [*submitted.element_grades, OVERALL] if e in changes]
+    """Changed elements by id, the overall grade last: the same order however the audit's
+    grades reached here (canonical JSON sorts an event's keys, so the tool's own order of
+    elements does not survive the wire)."""
+    return [e for e in [*sorted(submitted.element_grades), OVERALL] if e in changes]

@@ -95,7 +95,7 @@ async def test_changing_an_element_records_its_change_then_the_outcome() -> None
         moderated("grades-changed", changed=["risk"]), RELEASED)
 
 
-async def test_changing_elements_and_overall_records_each_in_the_tools_order() -> None:
+async def test_changing_elements_and_overall_records_each_by_element_overall_last() -> None:
     changes = change(overall=(Grade.REQUIRES_IMPROVEMENT, "Plan drifted"),
                      **{"voice-of-the-child": (Grade.OUTSTANDING, "Direct work"),
                         "risk": (Grade.REQUIRES_IMPROVEMENT, "Risk not reassessed")})

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Any
 
 from services.moderation.domain.assignment import Parties
 from services.moderation.domain.cases import CASE
@@ -39,23 +38,24 @@ async def parties(unit: UnitOfWork, state: Moderation) -> Parties:
                    case_known=case is not None)
 
 
-async def find_moderator(unit: UnitOfWork, audit_id: uuid.UUID, **choice: Any) -> str | None:
-    """Assign the audit if the pool can; otherwise record why not. `choice` goes to
-    TakeModeration (to, exclude) or RecordAssignment (reassigned_because). Returns the
-    moderator now assigned, or None."""
+async def find_moderator(unit: UnitOfWork, audit_id: uuid.UUID, *, to: str | None = None,
+                         exclude: frozenset[str] = frozenset(),
+                         reassigned_because: str | None = None) -> str | None:
+    """Assign the audit if the pool can, otherwise record why not; returns the moderator
+    now assigned, or None. `to`, `exclude` and `reassigned_because` are for the QA team's
+    reassignment (see TakeModeration)."""
     stream = moderation_stream(audit_id)
     state = await unit.state(MODERATION, stream)
-    because = choice.pop("reassigned_because", None)
     pool = pool_stream(unit.metadata.service_area)
     taken = await unit.execute(POOL, pool, TakeModeration(
-        audit_id, await parties(unit, state), today(unit), prefer=state.returned_by,
-        **choice))
+        audit_id, await parties(unit, state), today(unit), to=to, prefer=state.returned_by,
+        exclude=exclude))
     for event in taken:
         if isinstance(event, WorkloadTaken):
             member = (await unit.state(POOL, pool)).members.get(event.moderator_id)
             await unit.execute(MODERATION, stream, RecordAssignment(
                 audit_id, event.moderator_id, external=bool(member and member.external),
-                reassigned_because=because))
+                reassigned_because=reassigned_because))
             return event.moderator_id
         if isinstance(event, AuditAwaitingModerator):
             await unit.execute(MODERATION, stream, RecordAssignment(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
 
 from cli.client import SERVICES, QaClient
 from cli.output import table
@@ -42,18 +41,6 @@ def my_audits(c: QaClient, a: argparse.Namespace) -> str:
                          "audit_tool", "status", "overall_grade"])
 
 
-def moderation_queue(c: QaClient, a: argparse.Namespace) -> str:
-    rows = c.get("moderation", "/moderations", service_area=a.area, status=a.status)
-    return table(rows, ["audit_id", "month", "auditor_id", "submitted_grade", "status",
-                         "moderated_grade"])
-
-
-def moderate(c: QaClient, a: argparse.Namespace) -> str:
-    body: dict[str, Any] = {"outcome": "agreed"} if a.agree else {
-        "outcome": "grade-changed", "moderated_grade": a.grade, "rationale": a.rationale or ""}
-    result = c.post("moderation", f"/moderations/{a.audit_id}", body, a.key)
-    return f"Moderated audit {result['audit_id']}: {result['outcome']} " \
-           f"({result['original_grade']} -> {result['moderated_grade']})."
 
 
 def report(c: QaClient, a: argparse.Namespace) -> str:

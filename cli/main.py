@@ -15,10 +15,10 @@ import uuid
 from collections.abc import Callable, Sequence
 from datetime import date
 
-from cli import allocation, audits, commands, tracker
+from cli import allocation, audits, commands, moderation, tracker
 from cli.client import QaClient, ServiceError, ServiceUnreachable
 from cli.output import BadFile, explain
-from shared.events.common import Grade, LegalStatus
+from shared.events.common import LegalStatus
 from shared.events.vocabulary import ExemptionKind
 
 DEFAULT_AREA = "childrens-social-care"
@@ -90,7 +90,6 @@ def parser() -> argparse.ArgumentParser:
         q.add_argument("--area", default=DEFAULT_AREA, help=f"service area ({DEFAULT_AREA})")
         return q
 
-    grades = [grade.value for grade in Grade]
     q = cmd("import-staff", allocation.import_staff,
             "import a staff directory CSV extract (all rows or none)")
     q.add_argument("file", help="CSV file; columns in the README")
@@ -172,14 +171,7 @@ def parser() -> argparse.ArgumentParser:
     form = q.add_mutually_exclusive_group()
     form.add_argument("--html", action="store_true", help="the printable HTML page")
     form.add_argument("--json", action="store_true")
-    q = cmd("moderation-queue", commands.moderation_queue, "audits awaiting moderation")
-    q.add_argument("--status", choices=["awaiting", "moderated"])
-    q = cmd("moderate", commands.moderate, "agree an audit's grade or change it")
-    q.add_argument("audit_id", type=an_id)
-    group = q.add_mutually_exclusive_group(required=True)
-    group.add_argument("--agree", action="store_true")
-    group.add_argument("--grade", choices=grades)
-    q.add_argument("--rationale")
+    moderation.add_commands(cmd, an_id, month)
     tracker.register(cmd, an_id, day)
     q = cmd("report", commands.report, "the month's QA figures")
     q.add_argument("--month", required=True, type=month, help="YYYY-MM")

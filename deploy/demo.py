@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
+from typing import Any
 
 from cli.client import QaClient, ServiceError, service_urls
 from shared.kernel.clock import SystemClock, london_date
@@ -78,6 +79,9 @@ def cases_csv(month: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+SAMPLING_SEED = 20190131
+
+
 def demo_month() -> str:
     return london_date(SystemClock().now()).strftime("%Y-%m")
 
@@ -101,6 +105,12 @@ def load(month: str | None = None, progress: bool = True,
     qa.post("allocation", "/cycles", {"service_area": area, "month": month, "rules": RULES,
                                       "seed": SEED, "moderating": ["sm-cal"]},
             key("cycle"))
+    # Every inadequate audit, every Category 1 Child of Concern, each newly trained
+    # auditor's first three, and half the rest at random (a fixed seed: the same draw).
+    qa.as_("hoq-1", "head-of-quality").post(
+        "moderation", f"/sampling-policies/{area}",
+        {"random_share": 0.5, "newly_trained_first_n": 3, "seed": SAMPLING_SEED},
+        key("sampling-policy"))
     say("  exemptions: tm-hal on maternity leave; ap-jon's workload, authorised by dir-ops")
     qa.post("allocation", "/exemptions", {"service_area": area, "month": month,
                                           "person_id": "tm-hal", "kind": "maternity"},
@@ -132,15 +142,8 @@ def load(month: str | None = None, progress: bool = True,
                                                  body, key("submit", index))
         submitted.append((audit_id, auditor, grade))
         raised.append((result["action_ids"][0], result.get("concern_id"), team))
-    say("  moderators reviewing a sample")
-    moderator = qa.as_("mod-ext-1", "moderator")
-    for audit_id, _, grade in submitted[:3]:
-        _wait_for_queue(moderator, audit_id, area)
-        body = {"outcome": "agreed"}
-        if grade == "good" and audit_id == submitted[0][0]:
-            body = {"outcome": "grade-changed", "moderated_grade": "requires-improvement",
-                    "rationale": "Plan lacked timescales; risk analysis not updated"}
-        moderator.post("moderation", f"/moderations/{audit_id}", body, key("mod", audit_id))
+    say("  moderators reviewing the sample")
+    _moderate_the_sample(qa, [audit_id for audit_id, _, _ in submitted], key)
     say("  the tracker: actions completed, verified and extended; Children of Concern")
     _track(qa, raised, key, area)
     return month
@@ -246,11 +249,41 @@ def _wait_for_audit(auditor: QaClient, audit_id: str, timeout: float = 60) -> No
           timeout, f"audit {audit_id} to reach its auditor")
 
 
-def _wait_for_queue(moderator: QaClient, audit_id: str, area: str,
-                    timeout: float = 60) -> None:
-    _wait(lambda: any(m["audit_id"] == audit_id
-                      for m in moderator.get("moderation", "/moderations", service_area=area)),
-          timeout, f"audit {audit_id} to reach the moderation queue")
+def _moderate_the_sample(qa: QaClient, audits: list[str], key: Callable[..., str]) -> None:
+    """The first three sampled audits: agreed, a grade changed, returned below standard;
+    each by the moderator the pool assigned it, or, while no pool is known, the Head of
+    Quality."""
+    sampled = [shown for shown in (_in_moderation(qa, audit_id) for audit_id in audits)
+               if shown["status"] != "not-sampled"]
+    for shown, body in zip(sampled, _outcomes(sampled), strict=False):
+        moderator = shown["moderator_id"]
+        who = qa.as_(moderator, "moderator") if moderator else qa.as_("hoq-1", "head-of-quality")
+        who.post("moderation", f"/moderations/{shown['audit_id']}", body,
+                 key("moderate", shown["audit_id"]))
+
+
+def _outcomes(sampled: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    change: dict[str, Any] = {"outcome": "grades-changed", "changes": {}}
+    if len(sampled) > 1:
+        line = sampled[1]["grades"][0]  # the first element by id (or overall)
+        better = [g for g in line["can_change_to"] if g != "inadequate"]
+        change["changes"][line["element"]] = {
+            "grade": better[-1], "rationale": "Plan lacked timescales; risk not updated"}
+    return [{"outcome": "agreed", "rationale": "Sound analysis; grades well evidenced"},
+            change,
+            {"outcome": "below-standard", "reasons": "Findings not evidenced from the "
+             "record; the child's voice not sought"}]
+
+
+def _in_moderation(qa: QaClient, audit_id: str, timeout: float = 60) -> dict[str, Any]:
+    seen: list[dict[str, Any]] = []
+
+    def arrived() -> bool:
+        seen.append(qa.get("moderation", f"/moderations/{audit_id}"))
+        return True
+
+    _wait(arrived, timeout, f"audit {audit_id} to reach moderation")
+    return seen[-1]
 
 
 def _wait(check: Callable[[], bool], timeout: float, what: str) -> None:

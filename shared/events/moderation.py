@@ -17,14 +17,38 @@ from shared.kernel.identifiers import Slug
 Rationale = Annotated[str, PersonalData(), Field(min_length=1, max_length=4000)]
 
 
-class AuditSampled(EventContract):
-    """The audit is in the month's moderation sample, for these reasons."""
+SampleReason = Literal["random", "inadequate", "category-1", "newly-trained", "manual"]
 
+
+class AuditSampledV1(EventContract):
     type_name = "AuditSampled"
+    schema_version = 1
     audit_id: uuid.UUID
     month: Month
     auditor_id: PersonId
-    reasons: list[Literal["random", "inadequate", "category-1", "newly-trained", "manual"]]
+    reasons: list[SampleReason]
+
+
+class AuditSampled(EventContract):
+    """The audit is in the month's moderation sample, for these reasons. v2: the random
+    draw can be repeated by anyone: `seed` (derived from the sampling policy's seed and
+    the audit id) gives draw = seed / 2**53, sampled at random when draw < random_share,
+    under version `policy_version` of the service area's sampling policy (None: sampled
+    before seeds were recorded)."""
+
+    type_name = "AuditSampled"
+    schema_version = 2
+    audit_id: uuid.UUID
+    month: Month
+    auditor_id: PersonId
+    reasons: list[SampleReason]
+    seed: Annotated[int, Field(ge=0, lt=2**53)] | None = None
+    random_share: Annotated[float, Field(ge=0, le=1)] | None = None
+    policy_version: Annotated[int, Field(ge=0)] | None = None
+
+
+def upcast_audit_sampled_v1_to_v2(payload: dict[str, Any]) -> dict[str, Any]:
+    return {**payload, "seed": None, "random_share": None, "policy_version": None}
 
 
 class AuditModeratedV1(EventContract):
@@ -147,9 +171,10 @@ class ChildOfConcernCategoryRevised(EventContract):
 
 
 CONTRACTS: list[type[EventContract]] = [
-    AuditSampled, AuditModeratedV1, AuditModerated, GradeChangedV1, GradeChanged,
+    AuditSampledV1, AuditSampled, AuditModeratedV1, AuditModerated, GradeChangedV1, GradeChanged,
     AuditReturnedForRework, ChildOfConcernDecided, ConcernReviewRequested,
     ChildOfConcernCategoryRevised,
 ]
-UPCASTERS = {("AuditModerated", 1): upcast_audit_moderated_v1_to_v2,
+UPCASTERS = {("AuditSampled", 1): upcast_audit_sampled_v1_to_v2,
+             ("AuditModerated", 1): upcast_audit_moderated_v1_to_v2,
              ("GradeChanged", 1): upcast_grade_changed_v1_to_v2}

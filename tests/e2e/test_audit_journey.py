@@ -18,11 +18,9 @@ import pytest
 import yaml  # type: ignore[import-untyped]
 
 from cli.client import QaClient, ServiceError
-from deploy import demo
 from shared.kernel.clock import SystemClock, london_date
-from shared.kernel.identifiers import derived_id
 from tests.e2e.conftest import Platform, poll, wait_for
-from tests.unit.audit.builders import body, inadequate
+from tests.unit.audit.builders import CONCERN, body, inadequate
 
 MONTH_TODAY = london_date(SystemClock().now())
 MONTH = MONTH_TODAY.strftime("%Y-%m")
@@ -116,21 +114,31 @@ def test_one_audit_end_to_end_over_http(platform: Platform, area: str) -> None:
     again = auditor.post("audit", f"/audits/{audit_id}/submission", submission, "submit-once")
     assert again == first, "a retried command answers as the first time did"
 
-    # Moderation: the auditor may not moderate their own audit; another moderator changes it.
-    poll(lambda: qa.get("moderation", "/moderations", service_area=area))
+    # Moderation: an inadequate audit is always sampled. No moderator is in this area's
+    # pool (allocation publishes no staff records here), so it waits, saying why; only the
+    # assigned moderator or the Head of Quality may decide it, never its auditor.
+    queued = poll(lambda: qa.get("moderation", "/moderations", service_area=area))
+    assert queued[0]["sample_reasons"][0] == "inadequate"
+    assert queued[0]["waiting_reasons"] == [
+        "no one in this service area's pool is trained as a moderator"]
     with pytest.raises(ServiceError) as own:
-        platform.client("tm-other", "moderator").post(
+        platform.client("tm-other", "head-of-quality").post(
             "moderation", f"/moderations/{audit_id}", {"outcome": "agreed"})
     assert own.value.status == 403
-    moderated = platform.client("mod-1", "moderator").post(
+    with pytest.raises(ServiceError) as not_assigned:
+        platform.client("mod-1", "moderator").post(
+            "moderation", f"/moderations/{audit_id}", {"outcome": "agreed"})
+    assert not_assigned.value.status == 403
+    moderated = platform.client("hoq-1", "head-of-quality").post(
         "moderation", f"/moderations/{audit_id}",
         {"outcome": "grade-changed", "moderated_grade": "requires-improvement",
          "rationale": "Risk was escalated the same day; inadequate is too harsh"})
     assert moderated["moderated_grade"] == "requires-improvement"
+    assert moderated["concern_review_requested"] is True
     # Moderated, the audit is final: its summary for the child's record is ready.
     summary = poll(lambda: qa.get("audit", f"/audits/{audit_id}/record-summary"))
     assert (summary["final_grade"], summary["moderated_by"]) == ("requires-improvement",
-                                                                  "mod-1")
+                                                                  "hoq-1")
 
     # Tracking: the action is open; three days on it is overdue, exactly once.
     poll(lambda: qa.get("tracker", "/actions", service_area=area))
@@ -228,12 +236,16 @@ def test_the_flow_through_the_qa_cli(platform: Platform, area: str, tmp_path: Pa
                  "--file", str(filled))
     assert f"Submitted audit {audit_id} (submission 1, core v1): good" in out
     poll(lambda: audit_id in qa_cli(platform, "moderation-queue", "--area", area))
-    out = qa_cli(platform, "--as", "mod-2", "--role", "moderator", "moderate", audit_id,
-                 "--agree")
+    shown = qa_cli(platform, "show-moderation", audit_id)
+    assert "sampled for: random" in shown  # the default policy moderates every audit
+    out = qa_cli(platform, "--as", "hoq-1", "--role", "head-of-quality", "moderate",
+                 audit_id, "--agree")
     assert "agreed (good -> good)" in out
     note = wait_for(lambda: qa_cli(platform, "record-summary", audit_id),
                     lambda out: "Case file audit" in out)
-    assert "by sm-jo, moderated by mod-2: overall grade Good." in note
+    assert "by sm-jo, moderated by hoq-1: overall grade Good." in note
+    calibration = qa_cli(platform, "calibration", "--area", area, "--month", MONTH)
+    assert "100%" in calibration
     text = wait_for(lambda: qa_cli(platform, "report", "--area", area, "--month", MONTH),
                     lambda out: re.search(r"Moderated\s+1\n", out) is not None)
     assert "Allocated" in text
@@ -304,16 +316,35 @@ def _audit_assignments(platform: Platform, area: str, *, distinct: bool = False)
     return asyncio.run(count())
 
 
-def test_the_demo_month_loads_realistic_audits_on_the_core_tool(
+def test_returned_for_rework_then_resubmitted_comes_back_to_the_same_moderator(
     platform: Platform, area: str
 ) -> None:
-    demo.load(MONTH, progress=False, urls=platform.urls, area=area)
     qa = platform.client("qa-officer-1", "qa-officer")
-    final = wait_for(lambda: report(platform, area),
-                     lambda r: r["completed"] == 6 and r["moderated"] == 3)
-    assert final["children_of_concern"] == {"1": 1, "2": 0}
-    audit_id = str(derived_id("audit", str(derived_id("demo-allocation", MONTH, "0"))))
-    summary = poll(lambda: qa.get("audit", f"/audits/{audit_id}/record-summary"))
-    assert summary["final_grade"] == "requires-improvement"  # moderated down from good
-    assert len(summary["actions"]) == 2
-    assert len(summary["element_grades"]) == 9
+    qa.post("allocation", "/cycles", {"service_area": area, "month": MONTH})
+    set_up_case(qa, area, auditor="tm-rework")
+    auditor = platform.client("tm-rework", "auditor")
+    audit_id = poll(lambda: audits_of(auditor, area))[0]["audit_id"]
+    due = (MONTH_TODAY + timedelta(days=10)).isoformat()
+    actions = [{"description": "Review the plan", "owner_id": "hos-safe", "due_date": due,
+                "priority": "high"}]
+    auditor.post("audit", f"/audits/{audit_id}/submission",
+                 inadequate(actions=actions, child_of_concern={**CONCERN, "category": 2}))
+    first = poll(lambda: qa.get("moderation", f"/moderations/{audit_id}"))
+    # The assigned moderator where the pool has one; the Head of Quality otherwise.
+    decider = (platform.client(first["moderator_id"], "moderator") if first["moderator_id"]
+               else platform.client("hoq-1", "head-of-quality"))
+    returned = decider.post("moderation", f"/moderations/{audit_id}", {
+        "outcome": "below-standard", "reasons": "Findings not evidenced from the record"})
+    assert returned["returned_for_rework"] is True
+
+    # The audit reopens for its auditor, who resubmits.
+    def resubmitted() -> bool:
+        auditor.post("audit", f"/audits/{audit_id}/submission", body(actions=actions))
+        return True
+
+    poll(resubmitted, timeout=20)
+    again = wait_for(lambda: qa.get("moderation", f"/moderations/{audit_id}"),
+                     lambda shown: shown["submission"] == 2, timeout=30)
+    assert (again["status"], again["moderator_id"]) == ("awaiting", first["moderator_id"])
+    agreed = decider.post("moderation", f"/moderations/{audit_id}", {"outcome": "agreed"})
+    assert (agreed["submission"], agreed["moderated_grade"]) == (2, "requires-improvement")

@@ -1,6 +1,7 @@
-"""The demo month through the five services: the directory and register imported, the
-cycle opened and drawn, exemptions decided, the draw allocated, audits submitted and
-heard back by allocation, and its figures; then the qa CLI's allocation views."""
+"""The demo month through the five services, as `run.py up` loads it: the directory and
+register imported, the cycle opened and drawn, exemptions decided, the draw allocated,
+realistic audits submitted on the core tool and heard back by allocation, the sample
+moderated, the tracker's actions and Children of Concern worked; then the qa CLI's views."""
 
 from __future__ import annotations
 
@@ -62,3 +63,26 @@ def test_the_demo_month_loads_and_allocation_hears_every_return(
         check=False)
     assert refused.returncode == 1
     assert "only a director" in refused.stderr
+
+
+def test_the_demo_months_audits_moderation_and_tracker(platform: Platform, area: str) -> None:
+    demo.load(MONTH, progress=False, urls=platform.urls, area=area)
+    qa = platform.client("qa-officer-1", "qa-officer")
+    report = wait_for(lambda: qa.get("reporting", f"/reports/{area}/{MONTH}"),
+                      lambda r: r["completed"] == 7 and r["moderated"] >= 2)
+    # Two of the demo's audits are inadequate, each with a Category 1 Child of Concern,
+    # and inadequate audits are always in the moderation sample.
+    assert report["children_of_concern"] == {"1": 2, "2": 0}
+    assert report["grades_before_moderation"]["inadequate"] == 2
+    agreed = [m for m in qa.get("moderation", "/moderations", service_area=area,
+                                status="moderated")
+              if m.get("outcome") == "agreed"]
+    assert agreed, "the first sampled audit is agreed"
+    summary = wait_for(lambda: qa.get("audit", f"/audits/{agreed[0]['audit_id']}"
+                                               "/record-summary"), lambda found: found)
+    assert len(summary["actions"]) == 2
+    assert len(summary["element_grades"]) == 9
+    concerns = qa.get("tracker", "/children-of-concern", service_area=area,
+                      include_closed=True)
+    assert sorted(c["category"] for c in concerns) == [1, 1]
+    assert sum(c["closed_on"] is not None for c in concerns) == 1  # signed off by a director

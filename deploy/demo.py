@@ -94,7 +94,7 @@ def load(month: str | None = None, progress: bool = True,
     today = london_date(SystemClock().now())
 
     def key(*parts: object) -> str:
-        return "demo-v2-" + "-".join(str(p) for p in (month, *parts))
+        return "demo-v2-" + "-".join(str(p) for p in (area, month, *parts))
 
     say(f"  importing the staff directory ({len(STAFF)}) and case register (40) of {area}")
     qa.post_csv("allocation", "/imports/staff", staff_csv(today.isoformat()), key("staff"),

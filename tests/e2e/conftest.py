@@ -76,10 +76,15 @@ def platform(postgres_dsn: str, kafka: KafkaSettings,
             asyncio.run(drop_schema(postgres_dsn, schema))
 
 
+def next_area() -> str:
+    """A service area no test has used yet, among those the platform serves."""
+    return next(_unused_areas)
+
+
 @pytest.fixture
 def area() -> str:
     """A service area of its own per test, so reports do not mix."""
-    return next(_unused_areas)
+    return next_area()
 
 
 def poll(check: Callable[[], T], timeout: float = 60.0, interval: float = 0.2) -> T:

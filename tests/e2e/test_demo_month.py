@@ -11,8 +11,10 @@ import subprocess
 import sys
 from typing import Any
 
+import pytest
+
 from deploy import demo
-from tests.e2e.conftest import Platform, wait_for
+from tests.e2e.conftest import Platform, next_area, wait_for
 from tests.e2e.test_audit_journey import MONTH
 
 
@@ -24,10 +26,19 @@ def qa_cli(platform: Platform, *args: str) -> str:
     return result.stdout
 
 
-def test_the_demo_month_loads_and_allocation_hears_every_return(
-    platform: Platform, area: str
-) -> None:
+@pytest.fixture(scope="module")
+def demo_area(platform: Platform) -> str:
+    """The demo month, loaded once: its staff directory is the deployment's, so a second
+    area would find its people already recorded (one person, one directory record)."""
+    area = next_area()
     demo.load(MONTH, progress=False, urls=platform.urls, area=area)
+    return area
+
+
+def test_the_demo_month_loads_and_allocation_hears_every_return(
+    platform: Platform, demo_area: str
+) -> None:
+    area = demo_area
     qa = platform.client("qa-officer-1", "qa-officer")
     cycle: dict[str, Any] = qa.get("allocation", f"/cycles/{area}/{MONTH}")
     allocated = len(cycle["allocations"])
@@ -65,8 +76,9 @@ def test_the_demo_month_loads_and_allocation_hears_every_return(
     assert "only a director" in refused.stderr
 
 
-def test_the_demo_months_audits_moderation_and_tracker(platform: Platform, area: str) -> None:
-    demo.load(MONTH, progress=False, urls=platform.urls, area=area)
+def test_the_demo_months_audits_moderation_and_tracker(platform: Platform,
+                                                       demo_area: str) -> None:
+    area = demo_area
     qa = platform.client("qa-officer-1", "qa-officer")
     report = wait_for(lambda: qa.get("reporting", f"/reports/{area}/{MONTH}"),
                       lambda r: r["completed"] == 7 and r["moderated"] >= 2)

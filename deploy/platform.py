@@ -10,6 +10,7 @@ One runner at a time per data folder: a second is refused, naming the first.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import signal
@@ -144,7 +145,7 @@ def supervise(args: argparse.Namespace, data_dir: Path, instance: str,
         if not bootstrap:
             broker = EmbeddedBroker(args.broker_port, log_file=data_dir / "broker.log")
             print(f"Starting the bundled broker on 127.0.0.1:{args.broker_port} "
-                  "(memory only: relays re-publish what it lost) ...")
+                  "(memory only: restarted if it stops, and relays re-publish what it lost) ...")
             bootstrap = broker.start()
             idempotent = "false"
         env = {
@@ -176,6 +177,8 @@ def supervise(args: argparse.Namespace, data_dir: Path, instance: str,
                     print(f"{service.name} stopped unexpectedly (see {service.log_file}); "
                           "restarting it", file=sys.stderr)
                     service.start()
+            if broker is not None:
+                keep_broker_running(broker)
             time.sleep(1)
     except KeyboardInterrupt:
         print("\nStopping ...")
@@ -192,6 +195,20 @@ def supervise(args: argparse.Namespace, data_dir: Path, instance: str,
             postgres.stop(quiet=True)
         print("Stopped.")
     return status
+
+
+def keep_broker_running(broker: EmbeddedBroker | ApacheKafka) -> None:
+    """Start the broker again if it died, as the services are. The bundled one comes back
+    empty: the relays notice and publish everything again (shared/messaging/relay.py)."""
+    if broker.running:
+        return
+    print("the broker stopped unexpectedly; restarting it", file=sys.stderr)
+    try:
+        broker.start()
+    except Exception as error:  # the port may still be held a moment: try again next round
+        print(f"the broker did not restart ({error}); trying again", file=sys.stderr)
+        with contextlib.suppress(Exception):
+            broker.kill()
 
 
 def _print_welcome(services: list[ServiceProcess], data_dir: Path, month: str) -> None:

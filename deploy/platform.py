@@ -27,6 +27,7 @@ from shared.infra.apache_kafka import ApacheKafka, KafkaStartError, KafkaUnavail
 from shared.infra.embedded_broker import EmbeddedBroker
 from shared.infra.embedded_postgres import EmbeddedPostgres
 from shared.infra.ports import port_is_free
+from shared.signing import ensure_key
 
 DEFAULT_DATA_DIR = Path(".qa-data")
 
@@ -155,6 +156,7 @@ def supervise(args: argparse.Namespace, data_dir: Path, instance: str,
             "CLOCK_OFFSET_FILE": str(data_dir / "clock-offset-seconds"),
         }
         services = service_processes(env, args.first_port, data_dir / "logs",
+                                     per_service_env=checkpoint_keys(data_dir),
                                      instance=instance)
         print("Starting services: " + ", ".join(s.name for s in services) + " ...")
         for service in services:
@@ -195,6 +197,18 @@ def supervise(args: argparse.Namespace, data_dir: Path, instance: str,
             postgres.stop(quiet=True)
         print("Stopped.")
     return status
+
+
+def checkpoint_keys(data_dir: Path) -> dict[str, dict[str, str]]:
+    """Each service's checkpoint signing key, made on first start (mode 0600) in the data
+    folder, where no database role can read it; its checkpoints are copied beside it."""
+    keys = {}
+    for name in SERVICES:
+        path = data_dir / "anchors" / f"{name}.pem"
+        if ensure_key(path):
+            print(f"Made {name}'s checkpoint signing key: {path}")
+        keys[name] = {"CHECKPOINT_KEY_FILE": str(path)}
+    return keys
 
 
 def keep_broker_running(broker: EmbeddedBroker | ApacheKafka) -> None:

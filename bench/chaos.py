@@ -223,6 +223,9 @@ class Chaos:
             if self.outages and now - started >= self.outages[0][0]:
                 _, what = self.outages.pop(0)
                 self._outage(what)
+                # No service kill until it is over, so its recovery is its own.
+                for watcher in self._watchers:
+                    watcher.join(300)
                 next_kill = time.monotonic() + self.rng.uniform(*self.options.kill_every)
             elif now >= next_kill:
                 self._kill_a_service()
@@ -263,10 +266,22 @@ class Chaos:
 
 @dataclass
 class Expected:
+    """What the platform acknowledged: each step counts once it was answered."""
+
+    registered: int = 0
+    allocated: int = 0
     grades_before: Counter[str] = field(default_factory=Counter)
     grades_after: Counter[str] = field(default_factory=Counter)
     changed: int = 0
     concerns: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def submitted(self) -> int:
+        return sum(self.grades_before.values())
+
+    @property
+    def moderated(self) -> int:
+        return sum(self.grades_after.values())
 
 
 def _retrying(step: Callable[[], T], deadline: float, *, not_yet: tuple[int, ...] = ()) -> T:
@@ -276,7 +291,9 @@ def _retrying(step: Callable[[], T], deadline: float, *, not_yet: tuple[int, ...
     while True:
         try:
             return step()
-        except ServiceUnreachable:
+        except (ServiceUnreachable, httpx.TransportError):
+            # Refused, timed out, or cut off mid-answer by a kill: whether it took effect
+            # or not, the same idempotency key makes trying again safe.
             pass
         except ServiceError as error:
             if error.status < 500 and error.status not in (409, *not_yet):
@@ -323,10 +340,12 @@ class Flows:
             _retrying(lambda: self.qa.post("allocation", "/cases", {
                 "service_area": AREA, "child_ref": f"CH-{index:05}", "legal_status": "cin",
                 "team": team, "case_id": str(case_id)}, self.key("case", index)), deadline)
+            self._acknowledged(registered=1)
             _retrying(lambda: self.qa.post("allocation", "/allocations", {
                 "service_area": AREA, "month": self.month, "case_id": str(case_id),
                 "auditor_id": auditor, "allocation_id": str(allocation_id)},
                 self.key("allocate", index)), deadline)
+            self._acknowledged(allocated=1)
             body: dict[str, Any] = {"overall_grade": grade, "action": {
                 "description": "Review the plan with the family", "owner_id": "hos-chaos",
                 "due_date": self.due}}
@@ -338,6 +357,7 @@ class Flows:
             _retrying(lambda: self.qa.as_(auditor, "auditor").post(
                 "audit", f"/audits/{audit_id}/submission", body, self.key("submit", index)),
                 deadline, not_yet=(404,))
+            self._acknowledged(grade=grade, category=category)
             changed = index % 3 == 0
             moderated = ("good" if grade != "good" else "requires-improvement") \
                 if changed else grade
@@ -349,51 +369,60 @@ class Flows:
             _retrying(lambda: self.qa.as_("mod-chaos", "moderator").post(
                 "moderation", f"/moderations/{audit_id}", verdict, self.key("moderate", index)),
                 deadline, not_yet=(404,))
+            self._acknowledged(moderated=moderated, changed=changed)
         except Exception as error:
             with self._lock:
                 self.stuck.append(f"audit {index}: {type(error).__name__}: {error}")
-            return
+
+    def _acknowledged(self, *, registered: int = 0, allocated: int = 0,
+                      grade: str | None = None, category: int | None = None,
+                      moderated: str | None = None, changed: bool = False) -> None:
         with self._lock:
-            self.expected.grades_before[grade] += 1
-            self.expected.grades_after[moderated] += 1
-            self.expected.changed += int(changed)
-            if category is not None:
-                self.expected.concerns[str(category)] += 1
+            expected = self.expected
+            expected.registered += registered
+            expected.allocated += allocated
+            if grade is not None:
+                expected.grades_before[grade] += 1
+                if category is not None:
+                    expected.concerns[str(category)] += 1
+            if moderated is not None:
+                expected.grades_after[moderated] += 1
+                expected.changed += int(changed)
 
 
-def _store_expectations(done: int, expected: Expected) -> dict[str, dict[str, int]]:
-    concerns = sum(expected.concerns.values())
+def _store_expectations(e: Expected) -> dict[str, dict[str, int]]:
+    concerns = sum(e.concerns.values())
     return {
         "allocation": {"AuditCycleOpened": 1, "AuditorRegistered": len(AUDITORS),
-                       "CaseRegistered": done, "CaseAllocated": done},
-        "audit": {"AuditAssigned": done, "AuditSubmitted": done, "ActionRaised": done,
-                  "ChildOfConcernRaised": concerns},
-        "moderation": {"AuditQueuedForModeration": done, "AuditModerated": done,
-                       "GradeChanged": expected.changed},
-        "tracker": {"ActionTrackingStarted": done, "ChildOfConcernTrackingStarted": concerns,
-                    "ActionOverdue": 0},
+                       "CaseRegistered": e.registered, "CaseAllocated": e.allocated},
+        "audit": {"AuditAssigned": e.allocated, "AuditSubmitted": e.submitted,
+                  "ActionRaised": e.submitted, "ChildOfConcernRaised": concerns},
+        "moderation": {"AuditQueuedForModeration": e.submitted, "AuditModerated": e.moderated,
+                       "GradeChanged": e.changed},
+        "tracker": {"ActionTrackingStarted": e.submitted,
+                    "ChildOfConcernTrackingStarted": concerns, "ActionOverdue": 0},
     }
 
 
-def _inbox_expectations(done: int, expected: Expected) -> dict[str, dict[str, int]]:
-    concerns = sum(expected.concerns.values())
+def _inbox_expectations(e: Expected) -> dict[str, dict[str, int]]:
+    concerns = sum(e.concerns.values())
     return {
-        "audit": {"CaseAllocated": done},
-        "moderation": {"AuditSubmitted": done},
-        "tracker": {"ActionRaised": done, "ChildOfConcernRaised": concerns},
-        "reporting": {"AuditCycleOpened": 1, "CaseAllocated": done, "AuditSubmitted": done,
-                      "ActionRaised": done, "ChildOfConcernRaised": concerns,
-                      "AuditModerated": done},
+        "audit": {"CaseAllocated": e.allocated},
+        "moderation": {"AuditSubmitted": e.submitted},
+        "tracker": {"ActionRaised": e.submitted, "ChildOfConcernRaised": concerns},
+        "reporting": {"AuditCycleOpened": 1, "CaseAllocated": e.allocated,
+                      "AuditSubmitted": e.submitted, "ActionRaised": e.submitted,
+                      "ChildOfConcernRaised": concerns, "AuditModerated": e.moderated},
     }
 
 
-def _expected_report(done: int, expected: Expected) -> dict[str, Any]:
-    return {"allocated": done, "completed": done, "late": 0, "moderated": done,
-            "grades_changed": expected.changed,
-            "grades_before_moderation": {g: expected.grades_before[g] for g in GRADES},
-            "grades_after_moderation": {g: expected.grades_after[g] for g in GRADES},
-            "children_of_concern": {c: expected.concerns[c] for c in ("1", "2")},
-            "actions": {"open": done, "overdue": 0, "total": done}}
+def _expected_report(e: Expected) -> dict[str, Any]:
+    return {"allocated": e.allocated, "completed": e.submitted, "late": 0,
+            "moderated": e.moderated, "grades_changed": e.changed,
+            "grades_before_moderation": {g: e.grades_before[g] for g in GRADES},
+            "grades_after_moderation": {g: e.grades_after[g] for g in GRADES},
+            "children_of_concern": {c: e.concerns[c] for c in ("1", "2")},
+            "actions": {"open": e.submitted, "overdue": 0, "total": e.submitted}}
 
 
 async def _counts(dsn: str) -> tuple[dict[str, dict[str, tuple[int, int]]],
@@ -423,20 +452,20 @@ def _report(urls: dict[str, str], month: str) -> dict[str, Any]:
     return result
 
 
-def _compare(outcome: Outcome, platform: Platform, flows: Flows, done: int) -> None:
+def _compare(outcome: Outcome, platform: Platform, flows: Flows) -> None:
     expected = flows.expected
-    want_report = _expected_report(done, expected)
+    want_report = _expected_report(expected)
     # Settled: the report shows every flow, or the wait runs out and we count what is there.
     _until(lambda: all(_report(platform.urls, flows.month).get(k) == v
                        for k, v in want_report.items()), platform.options.settle, 1.0)
     time.sleep(2)  # anything doubled, arriving late, arrives now
     stores, inboxes = asyncio.run(_counts(platform.dsn))
-    for service, types in _store_expectations(done, expected).items():
+    for service, types in _store_expectations(expected).items():
         for event_type, want in types.items():
             count, streams = stores[service].get(event_type, (0, 0))
             outcome.expected += want
             _tally(outcome, f"{service} store {event_type}", want, streams, count - streams)
-    for service, types in _inbox_expectations(done, expected).items():
+    for service, types in _inbox_expectations(expected).items():
         for event_type, want in types.items():
             outcome.expected += want
             _tally(outcome, f"{service} inbox {event_type}", want,
@@ -449,7 +478,7 @@ def _compare(outcome: Outcome, platform: Platform, flows: Flows, done: int) -> N
                 short = want - int(report[figure])
                 outcome.missing += max(short, 0)
                 outcome.duplicated += max(-short, 0)
-    _read_models(outcome, platform, flows, done)
+    _read_models(outcome, flows)
 
 
 def _tally(outcome: Outcome, where: str, want: int, distinct: int, repeats: int) -> None:
@@ -461,17 +490,19 @@ def _tally(outcome: Outcome, where: str, want: int, distinct: int, repeats: int)
                                 f"expected {want}")
 
 
-def _read_models(outcome: Outcome, platform: Platform, flows: Flows, done: int) -> None:
+def _read_models(outcome: Outcome, flows: Flows) -> None:
     qa = flows.qa
-    concerns = sum(flows.expected.concerns.values())
+    expected = flows.expected
+    concerns = sum(expected.concerns.values())
     audits = sum(len(qa.as_(auditor, "auditor").get("audit", "/audits", service_area=AREA))
                  for auditor in AUDITORS.values())
     counted = {
-        "audit read model (audits)": (audits, done),
+        "audit read model (audits)": (audits, expected.allocated),
         "moderation read model (moderated)": (len(qa.get(
-            "moderation", "/moderations", service_area=AREA, status="moderated")), done),
+            "moderation", "/moderations", service_area=AREA, status="moderated")),
+            expected.moderated),
         "tracker read model (actions)": (len(qa.get("tracker", "/actions",
-                                                     service_area=AREA)), done),
+                                                     service_area=AREA)), expected.submitted),
         "tracker read model (children of concern)": (len(qa.get(
             "tracker", "/children-of-concern", service_area=AREA)), concerns),
     }
@@ -524,9 +555,8 @@ def run(options: Options, say: Callable[[str], None] = print) -> Outcome:
         outcome.problems += flows.stuck[:10]
         if _until(platform.all_ready, 300) is None:
             outcome.problems.append("the platform was not ready again within 300 s")
-        done = options.audits - outcome.stuck
         say("chaos: flows done; waiting for the platform to settle, then comparing ...")
-        _compare(outcome, platform, flows, done)
+        _compare(outcome, platform, flows)
         _verify(platform, outcome)
         outcome.republications = _republications(folder)
     finally:

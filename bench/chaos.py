@@ -22,8 +22,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import faulthandler
 import random
 import shutil
+import signal
 import sys
 import tempfile
 import threading
@@ -224,14 +226,18 @@ class Chaos:
                 _, what = self.outages.pop(0)
                 self._outage(what)
                 # No service kill until it is over, so its recovery is its own.
-                for watcher in self._watchers:
-                    watcher.join(300)
+                self._join_watchers(300)
                 next_kill = time.monotonic() + self.rng.uniform(*self.options.kill_every)
             elif now >= next_kill:
                 self._kill_a_service()
                 next_kill = now + self.rng.uniform(*self.options.kill_every)
+        self._join_watchers(300)
+
+    def _join_watchers(self, patience: float) -> None:
+        """Wait for the recoveries being timed, all together at most `patience` seconds."""
+        deadline = time.monotonic() + patience
         for watcher in self._watchers:
-            watcher.join(300)
+            watcher.join(max(deadline - time.monotonic(), 0))
 
     def _kill_a_service(self) -> None:
         service = self.rng.choice(self.platform.services)
@@ -549,7 +555,9 @@ def run(options: Options, say: Callable[[str], None] = print) -> Outcome:
             for index in _paced(options.audits, options.rate):
                 pool.submit(flows.audit, index)
         chaos.stop.set()
-        breaker.join()
+        breaker.join(600)
+        if breaker.is_alive():
+            outcome.problems.append("the chaos thread did not finish within 600 s")
         outcome.recoveries = chaos.recoveries
         outcome.stuck = len(flows.stuck)
         outcome.problems += flows.stuck[:10]
@@ -579,6 +587,8 @@ def _paced(count: int, rate: float) -> Iterator[int]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # `kill -USR1 <pid>` prints every thread's stack: a run that hangs can be looked into.
+    faulthandler.register(signal.SIGUSR1)
     parser = argparse.ArgumentParser(prog="run.py chaos", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--audits", type=int, default=300)

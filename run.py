@@ -3,6 +3,7 @@
 
     python3 run.py up      # install everything, start the whole platform (Ctrl-C stops it)
     python3 run.py test    # install everything, run the checks and the test suite
+    python3 run.py chaos   # audits through the platform while it is broken (bench/chaos.py)
 
 Both create ./.venv on first use and install the project into it (again only when
 pyproject.toml changes). Extra arguments are passed on (`run.py up --reset`,
@@ -50,7 +51,7 @@ def run(*command: str) -> int:
 
 
 def main() -> int:
-    if len(sys.argv) < 2 or sys.argv[1] not in {"up", "test", "bench"}:
+    if len(sys.argv) < 2 or sys.argv[1] not in {"up", "test", "bench", "chaos"}:
         print(__doc__)
         return 2
     action, extra = sys.argv[1], sys.argv[2:]
@@ -64,6 +65,8 @@ def main() -> int:
         os.execv(command[0], command)
     if action == "bench":
         return run(str(PYTHON), "-m", "bench.run", *extra)
+    if action == "chaos":
+        return run(str(PYTHON), "-m", "bench.chaos", *extra)
     for check in ([str(BIN / "ruff"), "check", "."], [str(BIN / "mypy")]):
         if code := run(*check):
             return code

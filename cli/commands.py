@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import Any
 
 from cli.client import SERVICES, QaClient
 from cli.output import table
 
 
 class ChainBroken(Exception):
-    """`verify` found at least one broken hash chain; the message is the full listing."""
+    """`verify` found at least one broken hash chain or a contradicted checkpoint; the
+    message is the full listing."""
 
 
 def register_case(c: QaClient, a: argparse.Namespace) -> str:
@@ -56,9 +58,32 @@ def verify(c: QaClient, a: argparse.Namespace) -> str:
         state = "intact" if result["intact"] else "BROKEN"
         broken |= not result["intact"]
         lines.append(f"{service:<11} {state}: {result['events_checked']} events in "
-                     f"{result['streams_checked']} streams")
+                     f"{result['streams_checked']} streams; {_anchoring(result)}")
         lines += [f"    {b['stream_id']} v{b['stream_version']} event {b['event_id']}: "
                   f"{b['reason']}" for b in result["breaks"]]
+        lines += [f"    {b['reason']}" for b in result.get("checkpoints", {}).get("breaks", [])]
     if broken:
         raise ChainBroken("\n".join(lines))
+    return "\n".join(lines)
+
+
+def _anchoring(result: dict[str, Any]) -> str:
+    anchors = result.get("checkpoints") or {}
+    if not anchors.get("anchored"):
+        return "no checkpoints (no key)"
+    if anchors.get("latest") is None:
+        return "no checkpoint signed yet"
+    return (f"checked against checkpoint #{anchors['latest']} of {anchors['latest_taken_at']} "
+            f"({anchors['covers_events']} events, key {anchors['key_id']})")
+
+
+def checkpoint(c: QaClient, a: argparse.Namespace) -> str:
+    lines = []
+    for service in SERVICES:
+        result = c.post(service, "/checkpoints", {})
+        if result["sequence"] is None:
+            lines.append(f"{service:<11} nothing to checkpoint yet")
+        else:
+            lines.append(f"{service:<11} checkpoint #{result['sequence']}: {result['events']} "
+                         f"events in {result['streams']} streams, signed {result['taken_at']}")
     return "\n".join(lines)

@@ -1,7 +1,8 @@
 """`qa`: walk the monthly audit cycle from a terminal, through the services' HTTP APIs.
 
 Exit status: 0 done; 1 a service refused (the reason and each field at fault are
-printed); 2 a service is not answering, or failed; 3 `verify` found a broken hash chain.
+printed); 2 a service is not answering, or failed; 3 `verify` found a broken hash chain or
+a store that contradicts its signed checkpoint.
 Piped into a reader that stops early (`qa actions | head`), it stops quietly with 0.
 """
 
@@ -176,8 +177,10 @@ def parser() -> argparse.ArgumentParser:
     q = cmd("report", commands.report, "the month's QA figures")
     q.add_argument("--month", required=True, type=month, help="YYYY-MM")
     q.add_argument("--json", action="store_true")
-    cmd("verify", commands.verify, "check every service's hash chains "
-        "(exit status 0 all intact, 3 a chain is BROKEN)")
+    cmd("verify", commands.verify, "check every service's hash chains and its store against "
+        "its latest signed checkpoint (exit status 0 all intact, 3 something is BROKEN)")
+    cmd("checkpoint", commands.checkpoint, "have every service sign a checkpoint of its "
+        "store now")
     return p
 
 

@@ -10,6 +10,7 @@ One runner at a time per data folder: a second is refused, naming the first.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import signal
@@ -26,6 +27,7 @@ from shared.infra.apache_kafka import ApacheKafka, KafkaStartError, KafkaUnavail
 from shared.infra.embedded_broker import EmbeddedBroker
 from shared.infra.embedded_postgres import EmbeddedPostgres
 from shared.infra.ports import port_is_free
+from shared.signing import ensure_key
 
 DEFAULT_DATA_DIR = Path(".qa-data")
 
@@ -144,7 +146,7 @@ def supervise(args: argparse.Namespace, data_dir: Path, instance: str,
         if not bootstrap:
             broker = EmbeddedBroker(args.broker_port, log_file=data_dir / "broker.log")
             print(f"Starting the bundled broker on 127.0.0.1:{args.broker_port} "
-                  "(memory only: relays re-publish what it lost) ...")
+                  "(memory only: restarted if it stops, and relays re-publish what it lost) ...")
             bootstrap = broker.start()
             idempotent = "false"
         env = {
@@ -154,6 +156,7 @@ def supervise(args: argparse.Namespace, data_dir: Path, instance: str,
             "CLOCK_OFFSET_FILE": str(data_dir / "clock-offset-seconds"),
         }
         services = service_processes(env, args.first_port, data_dir / "logs",
+                                     per_service_env=checkpoint_keys(data_dir),
                                      instance=instance)
         print("Starting services: " + ", ".join(s.name for s in services) + " ...")
         for service in services:
@@ -176,6 +179,8 @@ def supervise(args: argparse.Namespace, data_dir: Path, instance: str,
                     print(f"{service.name} stopped unexpectedly (see {service.log_file}); "
                           "restarting it", file=sys.stderr)
                     service.start()
+            if broker is not None:
+                keep_broker_running(broker)
             time.sleep(1)
     except KeyboardInterrupt:
         print("\nStopping ...")
@@ -192,6 +197,32 @@ def supervise(args: argparse.Namespace, data_dir: Path, instance: str,
             postgres.stop(quiet=True)
         print("Stopped.")
     return status
+
+
+def checkpoint_keys(data_dir: Path) -> dict[str, dict[str, str]]:
+    """Each service's checkpoint signing key, made on first start (mode 0600) in the data
+    folder, where no database role can read it; its checkpoints are copied beside it."""
+    keys = {}
+    for name in SERVICES:
+        path = data_dir / "anchors" / f"{name}.pem"
+        if ensure_key(path):
+            print(f"Made {name}'s checkpoint signing key: {path}")
+        keys[name] = {"CHECKPOINT_KEY_FILE": str(path)}
+    return keys
+
+
+def keep_broker_running(broker: EmbeddedBroker | ApacheKafka) -> None:
+    """Start the broker again if it died, as the services are. The bundled one comes back
+    empty: the relays notice and publish everything again (shared/messaging/relay.py)."""
+    if broker.running:
+        return
+    print("the broker stopped unexpectedly; restarting it", file=sys.stderr)
+    try:
+        broker.start()
+    except Exception as error:  # the port may still be held a moment: try again next round
+        print(f"the broker did not restart ({error}); trying again", file=sys.stderr)
+        with contextlib.suppress(Exception):
+            broker.kill()
 
 
 def _print_welcome(services: list[ServiceProcess], data_dir: Path, month: str) -> None:

@@ -99,9 +99,12 @@ def service_processes(env: dict[str, str], first_port: int, log_dir: Path,
                       instance: str | None = None) -> list[ServiceProcess]:
     extra = per_service_env or {}
     instance = instance or uuid.uuid4().hex[:12]
+    # The same id for the consumer groups (static membership): a service restarted under it
+    # takes its partitions back at once rather than after the dead one's session expires.
     return [
         ServiceProcess(name, first_port + index,
-                       {**env, **extra.get(name, {}), "INSTANCE_ID": f"{instance}-{name}"},
+                       {**env, **extra.get(name, {}), "INSTANCE_ID": f"{instance}-{name}",
+                        "KAFKA_GROUP_INSTANCE_ID": f"{instance}-{name}"},
                        log_dir / f"{name}.log")
         for index, name in enumerate(SERVICES)
     ]

@@ -24,6 +24,12 @@ class KafkaSettings(BaseSettings):
     # bundled tansu broker holds a fetch for the whole wait, so this bounds its latency.
     fetch_max_wait_ms: int = 20
     heartbeat_interval_ms: int = 1000
+    # Static group membership (KIP-345): a consumer that comes back under the same id takes
+    # its partitions back at once, instead of the group waiting out the dead member's
+    # session and rebalancing. Must be stable per running instance and unique within the
+    # group (the platform runner gives each service process one; on Kubernetes, a
+    # StatefulSet pod's name). None: dynamic membership.
+    group_instance_id: str | None = None
     # Topics this platform creates itself (ensure_topics). One copy suits a single local
     # broker; a production cluster wants 3 with min_insync_replicas 2, so that acks=all
     # survives one broker down without losing an acknowledged event. None: the broker's.

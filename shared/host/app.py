@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
+from datetime import datetime
 from typing import Any, Literal
 
-from fastapi import FastAPI
+from fastapi import FastAPI, HTTPException
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
@@ -37,12 +38,39 @@ class ChainBreakView(BaseModel):
     reason: str
 
 
+class AnchorBreakView(BaseModel):
+    stream_id: str | None
+    checkpoint: int | None
+    reason: str
+
+
+class Anchoring(BaseModel):
+    """The store against its latest signed checkpoint (see shared/postgres/checkpoints.py)."""
+
+    anchored: bool
+    key_id: str | None = None
+    checkpoints: int = 0
+    latest: int | None = None
+    latest_taken_at: datetime | None = None
+    covers_events: int = 0
+    breaks: list[AnchorBreakView] = []
+
+
 class Verification(BaseModel):
     service: str
     intact: bool
     events_checked: int
     streams_checked: int
     breaks: list[ChainBreakView]
+    checkpoints: Anchoring
+
+
+class CheckpointTaken(BaseModel):
+    service: str
+    sequence: int | None
+    events: int
+    streams: int
+    taken_at: datetime | None
 
 
 def create_app(resources: ServiceResources, messaging: MessagingHost) -> FastAPI:
@@ -87,11 +115,38 @@ def create_app(resources: ServiceResources, messaging: MessagingHost) -> FastAPI
 
     @app.get("/verify", tags=["operations"])
     async def verify() -> Verification:
-        """Recomputes every hash chain of the service's store; names each break."""
+        """Recomputes every hash chain of the service's store and checks the store against
+        its signed checkpoints; names each break and the checkpoint it contradicts."""
         report = await resources.store.verify()
-        return Verification(service=definition.name, intact=report.intact,
+        checked = await resources.verify_checkpoints()
+        anchoring = Anchoring(anchored=False)
+        if checked is not None:
+            key_id, anchors = checked
+            anchoring = Anchoring(
+                anchored=True, key_id=key_id, checkpoints=anchors.checkpoints,
+                latest=anchors.latest_sequence, latest_taken_at=anchors.latest_taken_at,
+                covers_events=anchors.covers_events,
+                breaks=[AnchorBreakView(**vars(b)) for b in anchors.breaks])
+        return Verification(service=definition.name,
+                            intact=report.intact and not anchoring.breaks,
                             events_checked=report.events_checked,
                             streams_checked=report.streams_checked,
-                            breaks=[ChainBreakView(**vars(b)) for b in report.breaks])
+                            breaks=[ChainBreakView(**vars(b)) for b in report.breaks],
+                            checkpoints=anchoring)
+
+    @app.post("/checkpoints", tags=["operations"],
+              responses={409: {"description": "this service signs no checkpoints"}})
+    async def checkpoint() -> CheckpointTaken:
+        """Signs a checkpoint of the store now (if anything was committed since the last)
+        and answers with the latest one."""
+        if resources.checkpointer is None:
+            raise HTTPException(409, "no CHECKPOINT_KEY_FILE: this service signs no checkpoints")
+        await resources.checkpointer.take()
+        latest = resources.checkpointer.latest
+        return CheckpointTaken(service=definition.name,
+                               sequence=latest.sequence if latest else None,
+                               events=latest.events if latest else 0,
+                               streams=latest.streams if latest else 0,
+                               taken_at=latest.taken_at if latest else None)
 
     return app

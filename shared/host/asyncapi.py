@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from shared.events import PUBLISHED_BY
+from shared.events import PUBLISHED_BY, PUBLISHED_BY_EVERY_SERVICE
 from shared.host.definition import ServiceDefinition
 from shared.kernel.contracts import EventContract
 from shared.kernel.envelope import Envelope
@@ -74,9 +74,9 @@ def asyncapi_document(definition: ServiceDefinition, kafka: KafkaSettings,
     channels: dict[str, Any] = {}
     operations: dict[str, Any] = {}
     own_topic = topic_for(kafka.topic_prefix, definition.name)
-    if definition.publishes:
-        published = [document(c, definition.name) for p in definition.publishes
-                     for c in versions(p.type_name)]
+    own = [*definition.publishes, *PUBLISHED_BY_EVERY_SERVICE]
+    if own:
+        published = [document(c, definition.name) for p in own for c in versions(p.type_name)]
         channels[definition.name] = {
             "address": own_topic,
             "title": f"{definition.name} events",

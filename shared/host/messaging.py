@@ -10,7 +10,7 @@ from typing import Any
 
 from faststream.kafka import KafkaBroker
 
-from shared.events import WITHDRAWN
+from shared.events import PUBLISHED_BY_EVERY_SERVICE, WITHDRAWN
 from shared.host.resources import ServiceResources
 from shared.kernel.contracts import EventContract
 from shared.kernel.envelope import EventMetadata
@@ -50,14 +50,20 @@ class MessagingHost:
         self.relay = OutboxRelay(
             resources.store, resources.database.app_dsn, resources.schema, self.topic,
             self.kafka, poll_interval=resources.settings.relay_poll_interval,
-            publishes={contract.type_name for contract in self.definition.publishes},
+            publishes={contract.type_name
+                       for contract in [*self.definition.publishes, *PUBLISHED_BY_EVERY_SERVICE]},
         )
         self._tasks.append(asyncio.create_task(self.relay.run(), name="outbox-relay"))
+        if resources.checkpointer is not None:
+            self._tasks.append(asyncio.create_task(
+                resources.checkpointer.run(resources.settings.checkpoint_interval),
+                name="checkpoints"))
         # Documents the topic in the AsyncAPI schema; the relay, not FastStream, publishes.
         self.broker.publisher(
             self.topic, title=f"{self.definition.name} events",
             description="Published by the outbox relay, keyed by stream id: "
-            + ", ".join(c.type_name for c in self.definition.publishes),
+            + ", ".join(c.type_name
+                        for c in [*self.definition.publishes, *PUBLISHED_BY_EVERY_SERVICE]),
         )
         subscriptions = self.definition.subscriptions
         # Dead-letter topics too: on a Kafka without auto-creation a first poison message

@@ -5,6 +5,7 @@ runner and the query adapters."""
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -14,12 +15,20 @@ from shared.host.definition import JobContext, ServiceDefinition
 from shared.host.settings import ServiceSettings
 from shared.kernel.clock import Clock
 from shared.kit.commands import CommandRunner
+from shared.postgres.checkpoints import (
+    AnchorReport,
+    Checkpointer,
+    CheckpointLog,
+    log_path,
+    verify_against_checkpoints,
+)
 from shared.postgres.event_store import EventStore
 from shared.postgres.migrator import SHARED_MIGRATIONS_PACKAGE, load_migrations
 from shared.postgres.pool import create_pool
 from shared.postgres.provisioning import ServiceDatabase, provision
 from shared.postgres.transactions import PostgresTransactions
 from shared.settings import DatabaseSettings
+from shared.signing import SigningKey
 
 
 class ServiceResources:
@@ -36,6 +45,8 @@ class ServiceResources:
         self.transactions: PostgresTransactions
         self.commands: CommandRunner
         self.provided: dict[type[Any], Any] = {}
+        self.checkpointer: Checkpointer | None = None
+        self._signing: tuple[SigningKey, CheckpointLog] | None = None
 
     @property
     def pool(self) -> asyncpg.Pool:
@@ -43,6 +54,12 @@ class ServiceResources:
         return self._pool
 
     async def start(self) -> None:
+        if self.settings.checkpoint_key_file:
+            # Before anything else: a service told to sign checkpoints and unable to must
+            # not run unanchored unnoticed.
+            key_file = Path(self.settings.checkpoint_key_file)
+            self._signing = (SigningKey.load(key_file),
+                             CheckpointLog(log_path(key_file, self.schema)))
         migrations = load_migrations(SHARED_MIGRATIONS_PACKAGE)
         if self.definition.migrations_package:
             migrations += load_migrations(self.definition.migrations_package)
@@ -58,6 +75,18 @@ class ServiceResources:
                                       self.settings.tenant, self.clock)
         self.provided = {port: build(self._pool)
                          for port, build in self.definition.queries.items()}
+        if self._signing is not None:
+            key, copies = self._signing
+            self.checkpointer = Checkpointer(self.store, self.definition.name, self.schema,
+                                             self.settings.tenant, key, copies, self.clock)
+
+    async def verify_checkpoints(self) -> tuple[str, AnchorReport] | None:
+        """The store against its signed checkpoints; None when the service signs none."""
+        if self._signing is None:
+            return None
+        key, copies = self._signing
+        return key.key_id, await verify_against_checkpoints(self.store, self.schema,
+                                                            key.verifying, copies)
 
     async def readiness(self) -> dict[str, str]:
         try:

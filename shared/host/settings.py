@@ -34,6 +34,12 @@ class ServiceSettings(BaseSettings):
     # Names this process in its readiness answer, so a runner can tell its own services
     # from another instance's answering on the same ports.
     instance_id: str = Field(default_factory=lambda: uuid.uuid4().hex)
+    # The Ed25519 key that signs the store's checkpoints (shared/signing.py), a file no
+    # database role can read; its checkpoints are also copied beside it. None: no
+    # checkpoints, and verify checks the hash chains alone.
+    checkpoint_key_file: str | None = None
+    # Seconds between checkpoints (one is also taken at start and on POST /checkpoints).
+    checkpoint_interval: float = Field(default=60.0, gt=0)
     log_level: str = "INFO"
     log_json: bool = False
 

@@ -55,6 +55,13 @@ class EmbeddedBroker:
                 self._process.wait()
         self._process = None
 
+    def kill(self) -> None:
+        """SIGKILL: no clean shutdown, as a crash would be."""
+        if self._process is not None and self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
+        self._process = None
+
     def restart_empty(self) -> None:
         """Stop and start on the same port: the memory store comes back empty."""
         self.stop()

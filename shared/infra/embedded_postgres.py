@@ -103,6 +103,18 @@ class EmbeddedPostgres:
             if not quiet:
                 raise
 
+    def crash(self) -> None:
+        """An immediate shutdown: every server process ends at once, nothing is flushed or
+        checkpointed, and the next start runs crash recovery, as after a power cut."""
+        self._run([self._bin("pg_ctl"), "-D", str(self.data_dir), "-m", "immediate", "-w",
+                   "stop"])
+
+    @property
+    def running(self) -> bool:
+        status = subprocess.run([self._bin("pg_ctl"), "-D", str(self.data_dir), "status"],
+                                user=self._user, capture_output=True, check=False)
+        return status.returncode == 0
+
     def remove(self) -> None:
         self.stop(quiet=True)
         shutil.rmtree(self.data_dir, ignore_errors=True)

@@ -22,6 +22,16 @@ times, then dead-lettered. A dead-lettered event
 means later events of the same stream are applied without it: read models may be
 incomplete for that stream until the event is repaired and replayed from the
 dead-letter topic, and the log names the stream and event when it happens.
+
+A broker that lost its data. The relay stamps every record with its broker epoch and takes
+a new one when it finds the broker lost what it had acknowledged, publishing everything
+again from the first event (relay.py). A consumer whose group and committed offsets were
+lost with it rejoins and starts from the beginning (auto_offset_reset=earliest); one that
+kept fetching meanwhile may still hold a position inside the rebuilt log, past records it
+never applied. So a record of an epoch this consumer has not met before on its partition,
+anywhere but at the partition's start, sends it back to the start without applying or
+committing anything; the inbox turns the repeats into no-ops. On a broker that keeps its
+log the epoch never changes and this costs a header lookup per record.
 """
 
 from __future__ import annotations
@@ -111,12 +121,34 @@ class EventConsumer:
         self.publish: Any = None  # set by `attach`: async (value, topic, key, headers) -> None
         # Set by `attach`: whether the subscriber is still consuming.
         self.is_running: Callable[[], bool] = lambda: False
+        # The relay epochs met on each (topic, partition) by this process.
+        self._epochs: dict[tuple[str, int], set[str]] = {}
+        self.rewinds = 0
 
     async def deliver(self, record: Any, kafka_consumer: AIOKafkaConsumer) -> None:
         # Nothing may escape: under manual acknowledgement FastStream would log it and
         # move on, and the next record's commit would skip this one for good.
+        if self._rewound_for_a_rebuilt_log(record, kafka_consumer):
+            return
         await self._handle(record)
         await self._commit(record, kafka_consumer)
+
+    def _rewound_for_a_rebuilt_log(self, record: Any, kafka_consumer: AIOKafkaConsumer) -> bool:
+        epoch = next((value for key, value in record.headers or () if key == "relay_epoch"),
+                     None)
+        if not epoch:
+            return False
+        met = self._epochs.setdefault((record.topic, record.partition), set())
+        new = bool(met) and epoch.decode() not in met
+        met.add(epoch.decode())
+        if not new or record.offset == 0:
+            return False
+        self.rewinds += 1
+        log.warning("%s: %s[%d] was rebuilt by its relay (new epoch %s at offset %d): "
+                    "reading it again from the start", self.name, record.topic,
+                    record.partition, epoch.decode(), record.offset)
+        kafka_consumer.seek(TopicPartition(record.topic, record.partition), 0)
+        return True
 
     async def _handle(self, record: Any) -> None:
         routed = route(record.value, self.registry, self.handlers, tenant=self.tenant,

@@ -60,6 +60,7 @@ def attach(broker: KafkaBroker, consumer: EventConsumer, settings: KafkaSettings
     subscriber = broker.subscriber(
         *consumer.topics,
         group_id=consumer.name,
+        group_instance_id=settings.group_instance_id,
         ack_policy=AckPolicy.MANUAL,
         auto_offset_reset="earliest",
         session_timeout_ms=settings.session_timeout_ms,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
@@ -47,7 +48,11 @@ def producer(settings: KafkaSettings) -> AIOKafkaProducer:
     )
 
 
-async def ensure_topics(settings: KafkaSettings, topics: list[str]) -> None:
+async def ensure_topics(settings: KafkaSettings, topics: list[str], *,
+                        partitions: int | None = None,
+                        config: dict[str, str] | None = None) -> None:
+    """Create whichever of `topics` is missing (with `settings.topic_partitions` partitions
+    unless `partitions` says otherwise, and any extra topic `config`)."""
     admin = AIOKafkaAdminClient(**connection_options(settings))
     await admin.start()
     try:
@@ -56,8 +61,9 @@ async def ensure_topics(settings: KafkaSettings, topics: list[str]) -> None:
             {"min.insync.replicas": str(settings.min_insync_replicas)}
             if settings.min_insync_replicas is not None else {}
         )
+        configs.update(config or {})
         wanted = [
-            NewTopic(name=topic, num_partitions=settings.topic_partitions,
+            NewTopic(name=topic, num_partitions=partitions or settings.topic_partitions,
                      replication_factor=settings.topic_replication_factor, topic_configs=configs)
             for topic in topics
             if topic not in existing
@@ -90,3 +96,49 @@ async def messages_on_topic(settings: KafkaSettings, topic: str) -> int:
         return int(sum(ends.values()))
     finally:
         await consumer.stop()
+
+
+def marker_topic(topic: str) -> str:
+    """Where the relay of `topic` keeps its broker epoch marker."""
+    return f"{topic}.epoch"
+
+
+async def ensure_marker_topic(settings: KafkaSettings, topic: str) -> None:
+    # Compacted: a durable broker keeps the latest record of each key for good, where a
+    # deleting retention policy would drop the marker after a week and fake a loss.
+    await ensure_topics(settings, [marker_topic(topic)], partitions=1,
+                        config={"cleanup.policy": "compact"})
+
+
+async def read_marker(settings: KafkaSettings, topic: str, key: str,
+                      patience: float = 15.0) -> str | None:
+    """The latest value written under `key` to `topic`'s marker, or None if there is none.
+
+    Reads the one-partition marker topic from its start up to the high watermark of a fetch
+    answer (which comes with every answer, records or not), so "none" is the broker's word,
+    never a fetch that had not come back yet. Raises TimeoutError rather than guess."""
+    consumer = AIOKafkaConsumer(**connection_options(settings), enable_auto_commit=False,
+                                fetch_max_wait_ms=50, auto_offset_reset="earliest")
+    await consumer.start()
+    try:
+        partition = TopicPartition(marker_topic(topic), 0)
+        consumer.assign([partition])
+        consumer.seek(partition, 0)  # (before a compaction-moved start: reset to earliest)
+        found: str | None = None
+        deadline = time.monotonic() + patience
+        while True:
+            batch = await consumer.getmany(partition, timeout_ms=100)
+            for record in batch.get(partition, []):
+                if record.key is not None and record.key.decode() == key:
+                    found = record.value.decode() if record.value is not None else None
+            highwater = consumer.highwater(partition)
+            if highwater is not None and await consumer.position(partition) >= highwater:
+                return found
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"no answer from the broker about {marker_topic(topic)}")
+    finally:
+        await consumer.stop()
+
+
+async def write_marker(kafka: AIOKafkaProducer, topic: str, key: str, value: str) -> None:
+    await kafka.send_and_wait(marker_topic(topic), value.encode(), key=key.encode(), partition=0)

@@ -38,6 +38,7 @@ async def verify_chains(pool: asyncpg.Pool) -> VerificationReport:
     async with pool.acquire() as conn, conn.transaction(readonly=True):
         cursor = conn.cursor(
             """SELECT global_position, event_id::text, stream_id, stream_version,
+                      event_type, schema_version, occurred_at, correlation_id,
                       envelope, previous_hash, hash
                  FROM events ORDER BY stream_id, stream_version""",
             prefetch=1000,
@@ -82,10 +83,16 @@ def _chain_problems(row: asyncpg.Record, previous: dict[str, object]) -> list[st
     except ValueError:
         problems.append("stored text is not a valid envelope")
     else:
+        # What readers select and order by must say what the hashed text says (the insert
+        # trigger refuses a disagreement since migration 0004; older rows are checked here).
         if (
             str(envelope.event_id) != row["event_id"]
             or envelope.stream_id != row["stream_id"]
             or envelope.stream_version != row["stream_version"]
+            or envelope.event_type != row["event_type"]
+            or envelope.schema_version != row["schema_version"]
+            or envelope.occurred_at != row["occurred_at"]
+            or envelope.correlation_id != row["correlation_id"]
         ):
             problems.append("indexed columns disagree with the stored envelope")
     return problems

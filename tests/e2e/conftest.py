@@ -17,6 +17,7 @@ from deploy.processes import SERVICES, ServiceProcess, service_processes
 from shared.infra.ports import free_port_block
 from shared.postgres.provisioning import drop_schema
 from shared.settings import KafkaSettings
+from shared.signing import ensure_key
 
 T = TypeVar("T")
 # Each test gets a service area of its own, from those the platform is configured to serve.
@@ -48,6 +49,8 @@ def platform(postgres_dsn: str, kafka: KafkaSettings,
     folder = tmp_path_factory.mktemp(f"platform-{run}")
     clock_file = folder / "clock-offset-seconds"
     clock_file.write_text("0")
+    key_file = folder / "anchors" / "checkpoints.pem"
+    ensure_key(key_file)
     env = {
         "DATABASE_URL": postgres_dsn,
         "KAFKA_BOOTSTRAP_SERVERS": kafka.bootstrap_servers,
@@ -57,6 +60,7 @@ def platform(postgres_dsn: str, kafka: KafkaSettings,
         "TRACKER_SCAN_INTERVAL": "0.5",
         "TENANT": "e2e-authority",
         "SERVICE_AREAS": ",".join(AREAS),
+        "CHECKPOINT_KEY_FILE": str(key_file),
     }
     schemas = {name: f"e2e{run}_{name}" for name in SERVICES}
     processes = service_processes(

@@ -251,8 +251,13 @@ def test_the_flow_through_the_qa_cli(platform: Platform, area: str, tmp_path: Pa
                     lambda out: re.search(r"Moderated\s+1\n", out) is not None)
     assert "Allocated" in text
     assert "1/1 (100%)" in text
+    checkpoints = qa_cli(platform, "checkpoint")
+    assert "allocation  checkpoint #" in checkpoints
     verify = qa_cli(platform, "verify")
-    assert verify.count("intact") == 5
+    assert verify.count(" intact: ") == 5
+    # Reporting keeps read models only: an empty store has nothing to checkpoint.
+    assert verify.count("checked against checkpoint #") == 4
+    assert "reporting   intact: 0 events in 0 streams; no checkpoint signed yet" in verify
 
 
 def test_a_consumer_killed_mid_flow_loses_and_doubles_nothing(

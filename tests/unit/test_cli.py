@@ -82,11 +82,20 @@ def test_verify_lists_a_broken_chain_and_exits_3(
 ) -> None:
     def fake_get(self: QaClient, service: str, path: str, **params: Any) -> Any:
         assert path == "/verify"
+        anchored = {"anchored": True, "key_id": "k1", "checkpoints": 2, "latest": 2,
+                    "latest_taken_at": "2026-11-23T10:00:00Z", "covers_events": 3, "breaks": []}
+        if service == "audit":
+            return {"intact": False, "events_checked": 3, "streams_checked": 1, "breaks": [],
+                    "checkpoints": {**anchored, "breaks": [
+                        {"stream_id": "audit-1", "checkpoint": 2,
+                         "reason": "stream audit-1 ends at version 2; checkpoint #2 signed "
+                                   "version 3: events deleted"}]}}
         if service != "tracker":
-            return {"intact": True, "events_checked": 3, "streams_checked": 1, "breaks": []}
+            return {"intact": True, "events_checked": 3, "streams_checked": 1, "breaks": [],
+                    "checkpoints": anchored}
         return {"intact": False, "events_checked": 5, "streams_checked": 2, "breaks": [
             {"stream_id": "action-1", "stream_version": 2, "event_id": "e-9",
-             "reason": "hash does not match"}]}
+             "reason": "hash does not match"}], "checkpoints": {"anchored": False}}
 
     monkeypatch.setattr(QaClient, "get", fake_get)
 
@@ -94,9 +103,13 @@ def test_verify_lists_a_broken_chain_and_exits_3(
 
     out = capsys.readouterr().out.splitlines()
     assert status == 3
-    assert "tracker     BROKEN: 5 events in 2 streams" in out
+    assert "tracker     BROKEN: 5 events in 2 streams; no checkpoints (no key)" in out
     assert "    action-1 v2 event e-9: hash does not match" in out
-    assert sum("intact" in line for line in out) == 4
+    assert ("    stream audit-1 ends at version 2; checkpoint #2 signed version 3: events "
+            "deleted") in out
+    assert ("allocation  intact: 3 events in 1 streams; checked against checkpoint #2 of "
+            "2026-11-23T10:00:00Z (3 events, key k1)") in out
+    assert sum(" intact: " in line for line in out) == 3
 
 
 def serving(status: int, body: Any) -> Callable[..., None]:

@@ -1,0 +1,190 @@
+"""A broker restarted while relays and consumers keep running: the bundled broker comes back
+empty and nothing may be lost; Apache Kafka comes back with its log and nothing may be
+published again."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Iterator
+
+import asyncpg
+import pytest
+
+from shared.infra.apache_kafka import ApacheKafka
+from shared.infra.embedded_broker import EmbeddedBroker
+from shared.messaging.consumer import EventConsumer
+from shared.messaging.inbox import Delivery
+from shared.messaging.kafka import ensure_topics, producer
+from shared.messaging.relay import OutboxRelay
+from shared.postgres.event_store import EventStore
+from shared.postgres.provisioning import ServiceDatabase
+from shared.settings import KafkaSettings
+from tests.conftest import unique
+from tests.integration.test_relay_and_consumer import (
+    append_with_retry,
+    assert_each_once_in_stream_order,
+)
+from tests.messaging_support import (
+    effects_count,
+    eventually,
+    has_effects,
+    read_topic,
+    record_effect,
+    running_consumer,
+    running_relay,
+)
+from tests.support import a_stream, notes
+
+
+@pytest.fixture
+def bundled() -> Iterator[EmbeddedBroker]:
+    broker = EmbeddedBroker()
+    broker.start()
+    try:
+        yield broker
+    finally:
+        broker.stop()
+
+
+def settings_for(broker: EmbeddedBroker) -> KafkaSettings:
+    return KafkaSettings(bootstrap_servers=broker.bootstrap_servers, idempotent_producer=False)
+
+
+async def slowly(delivery: Delivery) -> None:
+    """A consumer that lags behind the relay, so the broker holds what it has not read."""
+    await asyncio.sleep(0.03)
+    await record_effect(delivery)
+
+
+@contextlib.asynccontextmanager
+async def pipeline(store: EventStore, db: ServiceDatabase, pool: asyncpg.Pool, topic: str,
+                   kafka: KafkaSettings) -> AsyncIterator[tuple[OutboxRelay, EventConsumer]]:
+    async with (
+        running_relay(store, db, topic, kafka) as relay,
+        running_consumer(pool, [topic], kafka, name=unique("c"),
+                         dead_letter_topic=topic + ".dlt", handler=slowly) as consumer,
+    ):
+        yield relay, consumer
+
+
+@pytest.mark.usefixtures("effects")
+async def test_broker_restarted_empty_under_an_idle_relay_and_a_lagging_consumer(
+    store: EventStore, pool: asyncpg.Pool, service_db: ServiceDatabase, topic: str,
+    bundled: EmbeddedBroker,
+) -> None:
+    kafka = settings_for(bundled)
+    streams = [a_stream() for _ in range(4)]
+    for stream in streams:
+        await store.append(stream, 0, notes(stream, 1, 15))
+    async with pipeline(store, service_db, pool, topic, kafka) as (relay, _):
+        await eventually(lambda: _published(relay, 60))
+        await eventually(lambda: has_effects(pool, 10))
+        bundled.kill()  # SIGKILL: everything the consumer had not read yet is gone
+        applied_at_kill = await effects_count(pool)
+        assert applied_at_kill < 60, "the broker must die while the consumer lags"
+        bundled.start()
+        await eventually(lambda: has_effects(pool, 60), timeout=60)
+        await asyncio.sleep(1)  # nothing doubled arrives late
+        assert relay.losses_detected >= 1
+    await assert_each_once_in_stream_order(pool, 60)
+
+
+@pytest.mark.usefixtures("effects")
+async def test_broker_restarted_empty_while_writers_and_the_relay_are_busy(
+    store: EventStore, pool: asyncpg.Pool, service_db: ServiceDatabase, topic: str,
+    bundled: EmbeddedBroker,
+) -> None:
+    kafka = settings_for(bundled)
+    streams = [a_stream() for _ in range(5)]
+    total = 5 * 40
+
+    async def write() -> None:
+        for _ in range(40):
+            await asyncio.gather(*(append_with_retry(store, s, 1) for s in streams))
+            await asyncio.sleep(0.02)
+
+    async with pipeline(store, service_db, pool, topic, kafka) as (relay, _):
+        writers = asyncio.create_task(write())
+        await eventually(lambda: has_effects(pool, 20))
+        await asyncio.to_thread(bundled.kill)
+        await asyncio.sleep(0.3)  # appends go on meanwhile
+        await asyncio.to_thread(bundled.start)
+        await writers
+        await eventually(lambda: has_effects(pool, total), timeout=90)
+        await asyncio.sleep(1)
+        assert relay.losses_detected >= 1
+    await assert_each_once_in_stream_order(pool, total)
+
+
+@pytest.mark.usefixtures("effects")
+async def test_a_record_of_a_new_epoch_mid_partition_sends_the_consumer_back_to_the_start(
+    pool: asyncpg.Pool, kafka: KafkaSettings, topic: str,
+) -> None:
+    """What a consumer that kept its place across a broker restart meets: the rebuilt log's
+    records under a new epoch past the start. It applies nothing, commits nothing, and reads
+    the partition again from offset 0."""
+    from aiokafka import AIOKafkaConsumer, TopicPartition
+
+    from tests.support import REGISTRY, NoteRecorded
+
+    stream = a_stream()
+    events = notes(stream, 1, 4)
+    await ensure_topics(kafka, [topic], partitions=1)
+    sender = producer(kafka)
+    await sender.start()
+    try:
+        for index, envelope in enumerate(events):
+            epoch = b"first" if index < 2 else b"second"
+            await sender.send_and_wait(topic, envelope.canonical_json().encode(),
+                                       key=stream.encode(), headers=[("relay_epoch", epoch)])
+    finally:
+        await sender.stop()
+    consumer = EventConsumer(unique("c"), [topic], {NoteRecorded: record_effect}, REGISTRY,
+                             pool, topic + ".dlt")
+    reader = AIOKafkaConsumer(bootstrap_servers=kafka.bootstrap_servers,
+                              enable_auto_commit=False, group_id=consumer.name)
+    await reader.start()
+    try:
+        partition = TopicPartition(topic, 0)
+        reader.assign([partition])
+        reader.seek(partition, 0)
+        delivered: list[tuple[int, bytes]] = []
+        while len(delivered) < 7:
+            record = await asyncio.wait_for(reader.getone(), 20)
+            delivered.append((record.offset, dict(record.headers)["relay_epoch"]))
+            await consumer.deliver(record, reader)
+    finally:
+        await reader.stop()
+    # 0, 1 (first epoch); 2 is the second epoch mid-partition: back to 0; then 0..3 again.
+    assert [offset for offset, _ in delivered] == [0, 1, 2, 0, 1, 2, 3]
+    assert consumer.rewinds == 1
+    await assert_each_once_in_stream_order(pool, 4)
+
+
+async def test_a_durable_broker_restarted_is_never_taken_for_one_that_lost_data(
+    store: EventStore, service_db: ServiceDatabase, topic: str,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    node = ApacheKafka(tmp_path_factory.mktemp("kafka"))
+    node.start()
+    try:
+        kafka = KafkaSettings(bootstrap_servers=node.bootstrap_servers)
+        stream = a_stream()
+        await store.append(stream, 0, notes(stream, 1, 20))
+        async with running_relay(store, service_db, topic, kafka) as relay:
+            await eventually(lambda: _published(relay, 20))
+            await asyncio.to_thread(node.kill)  # a crash, its log on disk
+            await asyncio.sleep(1)
+            await asyncio.to_thread(node.start)
+            await store.append(stream, 20, notes(stream, 21, 5))
+            await eventually(lambda: _published(relay, 25), timeout=90)
+            assert relay.losses_detected == 0
+        records = await read_topic(kafka, topic, 26, timeout=5)
+        assert len(records) == 25, "nothing was published twice"
+    finally:
+        node.remove()
+
+
+async def _published(relay: OutboxRelay, expected: int) -> bool:
+    return (await relay.checkpoint()).published >= expected

@@ -28,7 +28,8 @@ def service_api(
     # CDN would leave the page blank.
     app: FastAPI = FastAPIOffline(title=title, description=description, version="0.1.0",
                                   lifespan=lifespan)
-    app.state.service_areas = frozenset(service_areas)
+    areas = frozenset(service_areas)
+    app.state.service_areas = areas
     install_problem_handlers(app)
     for router in routers:
         app.include_router(router)
@@ -45,7 +46,7 @@ def service_api(
         return await call_next(request)
 
     def openapi() -> dict[str, Any]:
-        return truthful_openapi(app)
+        return truthful_openapi(app, areas)
 
     app.openapi = openapi  # type: ignore[method-assign]
     return app

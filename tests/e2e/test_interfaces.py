@@ -76,7 +76,8 @@ def fuzz(schema_url: str, report: Path) -> FuzzRun:
     ]
     env = {**os.environ, "SCHEMATHESIS_HOOKS": "tests.e2e.fuzz_hooks",
            "PYTHONPATH": str(ROOT)}
-    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,
+    # In the report's folder: schemathesis keeps a cache folder where it runs.
+    done = subprocess.run(command, cwd=report.parent, env=env, capture_output=True, text=True,
                           timeout=300, check=False)
     exchanges = []
     if report.exists():

@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi_offline import FastAPIOffline
 
+from shared.http.dependencies import SERVED_AREAS
 from shared.http.methods import allowed_methods
 from shared.http.openapi import truthful_openapi
 from shared.http.problems import install_problem_handlers
@@ -43,6 +44,7 @@ def service_api(
             methods = allowed_methods(app, request.url.path)
             if methods:
                 return Response(status_code=204, headers={"Allow": ", ".join(methods)})
+        SERVED_AREAS.set(areas)  # for the service_area parameters' validation
         return await call_next(request)
 
     def openapi() -> dict[str, Any]:

@@ -17,6 +17,15 @@ from shared.http.openapi import truthful_openapi
 from shared.http.problems import install_problem_handlers
 
 
+# What the docs pages need: their own scripts and styles (and the inline ones the pages
+# and ReDoc write), images and fonts of their own or inline, the OpenAPI document, and
+# ReDoc's search worker, which it starts from a blob.
+DOCS_PAGES = frozenset({"/docs", "/redoc"})  # where FastAPIOffline serves them
+DOCS_POLICY = ("default-src 'self'; script-src 'self' 'unsafe-inline'; "
+               "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
+               "connect-src 'self'; worker-src 'self' blob:")
+
+
 def service_api(
     title: str,
     routers: Iterable[APIRouter],
@@ -45,7 +54,12 @@ def service_api(
             if methods:
                 return Response(status_code=204, headers={"Allow": ", ".join(methods)})
         SERVED_AREAS.set(areas)  # for the service_area parameters' validation
-        return await call_next(request)
+        response = await call_next(request)
+        if request.url.path in DOCS_PAGES:
+            # The docs pages may load nothing from elsewhere: ReDoc's bundle would fetch
+            # its maker's logo from a CDN, a request out of an offline council network.
+            response.headers["Content-Security-Policy"] = DOCS_POLICY
+        return response
 
     def openapi() -> dict[str, Any]:
         return truthful_openapi(app, areas)

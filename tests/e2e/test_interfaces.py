@@ -22,6 +22,7 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse, JSONResponse
+from playwright.sync_api import Browser, Route, sync_playwright
 from pydantic import BaseModel
 
 from deploy.processes import SERVICES
@@ -267,6 +268,12 @@ def test_api_docs_need_nothing_but_the_service(platform: Platform, service: str,
     answer = httpx.get(base + page, timeout=10)
     assert answer.status_code == 200
     assert answer.headers["content-type"].startswith("text/html")
+    # The browser is told to load nothing from any other host, whatever a bundle asks for.
+    policy = dict(directive.strip().split(" ", 1)
+                  for directive in answer.headers["content-security-policy"].split(";"))
+    assert policy["default-src"] == "'self'"
+    allowed = {"'self'", "'unsafe-inline'", "data:", "blob:"}
+    assert {source for sources in policy.values() for source in sources.split()} <= allowed
     parser = References()
     parser.feed(answer.text)
     # Swagger UI is told where the document is in its script, not in an attribute.
@@ -284,3 +291,65 @@ def test_api_docs_need_nothing_but_the_service(platform: Platform, service: str,
         suffix = Path(urlsplit(address).path).suffix
         assert EXPECTED_TYPES[suffix] in asset.headers["content-type"], (url, asset.headers)
         assert asset.content, url
+
+
+# --- ... and in a real browser, with everything off this machine cut off ------------
+
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's; .ci/run installs it
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        message = "Chromium is not installed: apt-get install chromium (as .ci/run does)"
+        if os.environ.get("CI"):
+            pytest.fail(message)  # never skipped where the suite is the gate
+        pytest.skip(message)
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--headless", "--no-sandbox", "--disable-gpu",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync"])
+        yield launched
+        launched.close()
+
+
+@pytest.mark.parametrize(("page_path", "rendered"),
+                         [("/docs", ".opblock"), ("/redoc", "[data-section-id^='operation/']")])
+@pytest.mark.parametrize("service", SERVICES)
+def test_api_docs_render_offline_in_a_browser(platform: Platform, browser: Browser,
+                                              service: str, page_path: str,
+                                              rendered: str) -> None:
+    base = platform.urls[service]
+    operations_documented = len(operations(httpx.get(f"{base}/openapi.json",
+                                                     timeout=10).json()))
+    page = browser.new_page()
+    elsewhere: list[str] = []
+    failures: list[str] = []
+
+    def only_this_service(route: Route) -> None:
+        # Anything for another host is cut off and remembered: an offline network would
+        # not answer it, and a page that needs it is not offline.
+        url = route.request.url
+        if url.startswith(base + "/") or url.startswith(f"blob:{base}/"):
+            route.continue_()
+        else:
+            elsewhere.append(url)
+            route.abort()
+
+    page.route("**/*", only_this_service)
+    page.on("pageerror", lambda error: failures.append(str(error)))
+    # A request the page's Content-Security-Policy stopped never left the browser (ReDoc
+    # asks for its maker's logo from a CDN); any other failure is a page not working.
+    page.on("requestfailed", lambda request: failures.append(request.url)
+            if request.failure != "csp" else None)
+    try:
+        page.goto(base + page_path)
+        page.wait_for_selector(rendered, timeout=30_000)
+        # Every operation of the document is on the page.
+        assert page.locator(rendered).count() == operations_documented
+    finally:
+        page.close()
+    assert elsewhere == []
+    assert failures == []

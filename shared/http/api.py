@@ -16,7 +16,6 @@ from shared.http.methods import allowed_methods
 from shared.http.openapi import truthful_openapi
 from shared.http.problems import install_problem_handlers
 
-
 # What the docs pages need: their own scripts and styles (and the inline ones the pages
 # and ReDoc write), images and fonts of their own or inline, the OpenAPI document, and
 # ReDoc's search worker, which it starts from a blob.

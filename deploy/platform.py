@@ -107,6 +107,10 @@ def run(args: argparse.Namespace) -> int:
     if lock.stale:
         print(f"A runner that is no longer running (pid {lock.stale.get('pid', '?')}) had "
               f"left its lock on {data_dir}; taking over.")
+        if not database_url:
+            # Killed outright, it could not stop its PostgreSQL (pg_ctl runs the server
+            # apart from the runner), which would now hold the port this runner needs.
+            EmbeddedPostgres(data_dir / "postgres", args.postgres_port).stop(quiet=True)
     try:
         check_ports(args, not database_url, not bootstrap)
         return supervise(args, data_dir, instance, database_url, bootstrap)

@@ -48,6 +48,11 @@ class RunnerLock:
 
     def release(self) -> None:
         if self.handle is not None:
+            # Say nobody holds it before letting go: only a runner that died without
+            # releasing leaves its details behind, to be reported as stale.
+            self.handle.seek(0)
+            self.handle.truncate()
+            self.handle.flush()
             self.handle.close()  # closing the file releases the flock
             self.handle = None
 

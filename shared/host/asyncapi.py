@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import BaseModel
+
 from shared.events import PUBLISHED_BY, PUBLISHED_BY_EVERY_SERVICE
 from shared.host.definition import ServiceDefinition
 from shared.kernel.contracts import EventContract
@@ -29,6 +31,31 @@ HEADERS = {
 }
 
 
+def json_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """A model's JSON schema as an AsyncAPI Schema Object. Pydantic writes a tagged union's
+    discriminator the OpenAPI way ({"propertyName": ..., "mapping": ...}); AsyncAPI 3.0
+    takes the property name alone, and a document with the object form is invalid.
+    A mapping with constrained keys comes out as patternProperties alone, which would
+    allow any other key; pydantic refuses those, so the document says so."""
+    schema: dict[str, Any] = _asyncapi_discriminators(
+        model.model_json_schema(ref_template=_REF))
+    return schema
+
+
+def _asyncapi_discriminators(node: Any) -> Any:
+    if isinstance(node, dict):
+        found = {key: _asyncapi_discriminators(value) for key, value in node.items()}
+        tag = found.get("discriminator")
+        if isinstance(tag, dict) and "propertyName" in tag:
+            found["discriminator"] = tag["propertyName"]
+        if "patternProperties" in found and "properties" not in found:
+            found.setdefault("additionalProperties", False)
+        return found
+    if isinstance(node, list):
+        return [_asyncapi_discriminators(item) for item in node]
+    return node
+
+
 def message_name(contract: type[EventContract]) -> str:
     return f"{contract.type_name}.v{contract.schema_version}"
 
@@ -43,10 +70,10 @@ def asyncapi_document(definition: ServiceDefinition, kafka: KafkaSettings,
         name = message_name(contract)
         if name in messages:
             return name
-        payload = contract.model_json_schema(ref_template=_REF)
+        payload = json_schema(contract)
         schemas.update(payload.pop("$defs", {}))
         schemas[name] = payload
-        envelope = Envelope.model_json_schema(ref_template=_REF)
+        envelope = json_schema(Envelope)
         schemas.update(envelope.pop("$defs", {}))
         envelope["title"] = f"{contract.type_name} v{contract.schema_version} in its envelope"
         properties = dict(envelope["properties"])

@@ -34,6 +34,9 @@ from shared.kit.commands import IdempotencyConflict
 
 log = logging.getLogger(__name__)
 MEDIA_TYPE = "application/problem+json"
+# The error type of a service area the deployment does not serve, named in a read's
+# path or query (shared/http/dependencies.py): alone, it means "no such thing" (404).
+AREA_NOT_SERVED = "area_not_served"
 
 
 class FieldProblem(BaseModel):
@@ -121,6 +124,8 @@ def install_problem_handlers(app: FastAPI) -> None:
         found = field_problems(error)
         if any(item.type == "json_invalid" for item in found):
             return problem(400, "the body is not valid JSON", found)
+        if found and all(item.type == AREA_NOT_SERVED for item in found):
+            return problem(404, found[0].msg)
         fields = ", ".join(".".join(str(part) for part in item.loc[1:]) or str(item.loc[0])
                            for item in found)
         return problem(422, f"refused: see {fields}", found)

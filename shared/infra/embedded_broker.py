@@ -9,9 +9,19 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import sys
 from pathlib import Path
 
 from shared.infra.ports import free_port, wait_for_port
+
+
+def _die_with_parent() -> None:
+    # Linux: a runner (or test process) killed outright takes its broker with it. The
+    # broker keeps nothing, and one left behind holds the port the next runner needs.
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 class EmbeddedBroker:
@@ -34,7 +44,7 @@ class EmbeddedBroker:
              "--advertised-listener-url", url, "--storage-engine", "memory://tansu/"],
             stdout=out, stderr=subprocess.STDOUT,
             env={**os.environ, "RUST_LOG": os.environ.get("TANSU_LOG", "warn")},
-            start_new_session=True,
+            start_new_session=True, preexec_fn=_die_with_parent,
         )
         wait_for_port("127.0.0.1", self.port, timeout=30)
         return self.bootstrap_servers

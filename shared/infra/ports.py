@@ -34,7 +34,12 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 
 def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
+    """Whether a server could listen on `port` now. Bound as a server binds (PostgreSQL,
+    uvicorn and the broker all set SO_REUSEADDR): connections closed a moment ago linger
+    in TIME_WAIT for a minute and keep a plain bind out, though they stop no server, so
+    without it a platform stopped and started again was refused its own ports."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((host, port))
         except OSError:

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.kernel.identifiers import PersonId, ProcessName, RoleName
 
 
+def _kind_required(schema: dict[str, Any]) -> None:
+    # An actor is read by its `kind` (a tagged union): one that leaves it out cannot be
+    # decoded, default or not, so the published schema must not call it optional.
+    schema["required"] = ["kind", *(name for name in schema.get("required", [])
+                                    if name != "kind")]
+
+
 class Person(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", json_schema_extra=_kind_required)
 
     kind: Literal["person"] = "person"
     person_id: PersonId
@@ -19,7 +26,7 @@ class Person(BaseModel):
 
 
 class SystemProcess(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", json_schema_extra=_kind_required)
 
     kind: Literal["system"] = "system"
     name: ProcessName

@@ -1,0 +1,226 @@
+"""`qa-platform up` as a person runs it, real processes throughout: one runner per data
+folder, --reset that asks and refuses while the data is in use, a killed runner's lock
+taken over, ports in use named. Each runner starts its own embedded PostgreSQL and broker
+on free ports, with stdin not a terminal (as CI runs it)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+
+from deploy.processes import SERVICES
+from shared.infra.embedded_postgres import EmbeddedPostgres
+from shared.infra.ports import free_port, free_port_block
+
+ROOT = Path(__file__).resolve().parents[2]
+RUNNING = "The QA platform is running"
+# The runner must start its own servers, whatever the test process was given.
+ENV = {key: value for key, value in os.environ.items()
+       if key not in {"DATABASE_URL", "KAFKA_BOOTSTRAP_SERVERS", "KAFKA_IDEMPOTENT_PRODUCER",
+                      "SERVICE_AREAS", "TENANT"}}
+
+
+@dataclass
+class Ports:
+    first: int = field(default_factory=lambda: free_port_block(len(SERVICES)))
+    postgres: int = field(default_factory=free_port)
+    broker: int = field(default_factory=free_port)
+
+    def args(self) -> list[str]:
+        return ["--first-port", str(self.first), "--postgres-port", str(self.postgres),
+                "--broker-port", str(self.broker)]
+
+
+def up(data_dir: Path, ports: Ports, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "deploy.platform", "up", "--no-demo",
+            "--data-dir", str(data_dir), *ports.args(), *extra]
+
+
+class Runner:
+    """A runner process whose output is collected as it comes."""
+
+    def __init__(self, command: list[str]) -> None:
+        self.process = subprocess.Popen(command, cwd=ROOT, env=ENV, stdin=subprocess.DEVNULL,
+                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                        text=True, start_new_session=True)
+        self.lines: list[str] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.append(line)
+
+    @property
+    def output(self) -> str:
+        return "".join(self.lines)
+
+    def wait_for(self, text: str, timeout: float = 150) -> None:
+        deadline = time.monotonic() + timeout
+        while text not in self.output:
+            if self.process.poll() is not None:
+                self._reader.join(timeout=5)
+                if text in self.output:
+                    return
+                raise AssertionError(f"runner exited ({self.process.returncode}):\n"
+                                     + self.output[-3000:])
+            assert time.monotonic() < deadline, f"no {text!r} within {timeout}s:\n{self.output}"
+            time.sleep(0.2)
+
+    def interrupt(self, timeout: float = 60) -> int:
+        """Ctrl-C, as a person stops it."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+        code = self.process.wait(timeout)
+        self._reader.join(timeout=5)
+        return code
+
+    def kill(self) -> None:
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait()
+        self._reader.join(timeout=5)
+
+
+def refused(command: list[str], timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """A command expected to stop at once: it must not get as far as starting anything."""
+    started = time.monotonic()
+    done = subprocess.run(command, cwd=ROOT, env=ENV, stdin=subprocess.DEVNULL,
+                          capture_output=True, text=True, timeout=timeout, check=False)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert time.monotonic() - started < 30, "refusing took as long as a start"
+    assert RUNNING not in done.stdout
+    return done
+
+
+def services_ready(ports: Ports) -> bool:
+    return all(httpx.get(f"http://127.0.0.1:{ports.first + offset}/health/ready",
+                         timeout=5).status_code == 200 for offset in range(len(SERVICES)))
+
+
+def postgres_answers(ports: Ports) -> bool:
+    async def ask() -> bool:
+        conn = await asyncpg.connect(f"postgresql://postgres@127.0.0.1:{ports.postgres}/postgres",
+                                     timeout=5)
+        try:
+            return bool(await conn.fetchval("SELECT 1") == 1)
+        finally:
+            await conn.close()
+
+    return asyncio.run(ask())
+
+
+@pytest.fixture
+def folder() -> Iterator[Path]:
+    """Data folders outside pytest's own temporary folder, which is private to its user:
+    run as root, the embedded PostgreSQL runs as a user of its own, who must reach it."""
+    made = Path(tempfile.mkdtemp(prefix="qa-runner-test-"))
+    yield made
+    shutil.rmtree(made, ignore_errors=True)
+
+
+@pytest.fixture
+def runners() -> Iterator[list[tuple[Runner, Path, Ports]]]:
+    """Every runner a test starts is stopped after it, and any server it left."""
+    started: list[tuple[Runner, Path, Ports]] = []
+    yield started
+    for runner, data_dir, ports in started:
+        if runner.process.poll() is None:
+            try:
+                runner.interrupt()
+            except subprocess.TimeoutExpired:
+                runner.kill()
+        EmbeddedPostgres(data_dir / "postgres", ports.postgres).stop(quiet=True)
+
+
+def test_a_running_platform_is_guarded(runners: list[tuple[Runner, Path, Ports]],
+                                       folder: Path) -> None:
+    data_dir, ports = folder / "data", Ports()
+    first = Runner(up(data_dir, ports))
+    runners.append((first, data_dir, ports))
+    first.wait_for(RUNNING)
+    pid = str(first.process.pid)
+
+    # A second runner on the same data is refused at once, naming the first.
+    second = refused(up(data_dir, Ports()))
+    assert f"pid {pid}" in second.stderr
+    assert f"ports {ports.first}-{ports.first + 4}" in second.stderr
+
+    # --reset is refused while the data is in use, --yes or not.
+    for extra in ((), ("--yes",)):
+        reset = refused(up(data_dir, Ports(), "--reset", *extra))
+        assert "--reset refused" in reset.stderr
+        assert f"pid {pid}" in reset.stderr
+    assert (data_dir / "postgres" / "PG_VERSION").exists()
+
+    # Another data folder, the same ports: refused, naming each port in use.
+    taken = refused(up(folder / "elsewhere", ports))
+    for name, offset in zip(SERVICES, range(len(SERVICES)), strict=True):
+        assert f"{name} service ({ports.first + offset})" in taken.stderr
+    assert f"PostgreSQL ({ports.postgres})" in taken.stderr
+    assert f"broker ({ports.broker})" in taken.stderr
+
+    # None of that disturbed the first: its services are ready, its PostgreSQL answers.
+    assert first.process.poll() is None
+    assert services_ready(ports)
+    assert postgres_answers(ports)
+    assert first.interrupt() == 0
+    assert "Stopped." in first.output
+
+
+def test_one_port_in_use_is_named(folder: Path) -> None:
+    ports = Ports()
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", ports.first + 2))
+        squatter.listen()
+        taken = refused(up(folder / "data", ports))
+    assert f"ports already in use: moderation service ({ports.first + 2})" in taken.stderr
+    assert "allocation service" not in taken.stderr
+
+
+def test_reset_asks_and_a_killed_runner_is_taken_over(
+        runners: list[tuple[Runner, Path, Ports]], folder: Path) -> None:
+    data_dir, ports = folder / "data", Ports()
+    data_dir.mkdir()
+    (data_dir / "earlier-work").write_text("cases, audits, reports")
+
+    # Without a terminal to ask at, --reset needs --yes; nothing is deleted.
+    asked = refused(up(data_dir, ports, "--reset"))
+    assert "--yes" in asked.stderr
+    assert (data_dir / "earlier-work").exists()
+
+    # With --yes the folder goes, and the platform starts afresh.
+    fresh = Runner(up(data_dir, ports, "--reset", "--yes"))
+    runners.append((fresh, data_dir, ports))
+    fresh.wait_for(RUNNING)
+    assert f"Removing {data_dir}" in fresh.output
+    assert not (data_dir / "earlier-work").exists()
+
+    # Killed outright: no clean-up, its lock left behind.
+    fresh.kill()
+    killed = fresh.process.pid
+    assert str(killed) in (data_dir / "runner.lock").read_text()
+
+    # The next runner reports the stale lock, takes it over and starts.
+    after = Runner(up(data_dir, ports))
+    runners.append((after, data_dir, ports))
+    after.wait_for(RUNNING)
+    assert f"A runner that is no longer running (pid {killed})" in after.output
+    assert "taking over" in after.output
+    assert services_ready(ports)
+    assert after.interrupt() == 0

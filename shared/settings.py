@@ -38,6 +38,12 @@ class KafkaSettings(BaseSettings):
     # A PEM file of the CA that signed the brokers' certificates; None: the system's CAs.
     ssl_cafile: str | None = None
 
+    @property
+    def bootstrap_list(self) -> list[str]:
+        """The bootstrap servers one by one. FastStream takes a string as a single address
+        (aiokafka itself splits it), so `a:9092,b:9092` must reach it as a list."""
+        return [server.strip() for server in self.bootstrap_servers.split(",") if server.strip()]
+
 
 class DatabaseSettings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore")

@@ -22,6 +22,7 @@ class KafkaSettings(BaseSettings):
     session_timeout_ms: int = 6000
     # How long a fetch may wait for data. Kafka answers as soon as data arrives; the
     # bundled tansu broker holds a fetch for the whole wait, so this bounds its latency.
+    # The 20 ms default is for tansu only: deploy/ sets Kafka's usual 500 for Apache Kafka.
     fetch_max_wait_ms: int = 20
     heartbeat_interval_ms: int = 1000
     # Topics this platform creates itself (ensure_topics). One copy suits a single local
@@ -29,6 +30,11 @@ class KafkaSettings(BaseSettings):
     # survives one broker down without losing an acknowledged event. None: the broker's.
     topic_replication_factor: int = Field(default=1, ge=1)
     min_insync_replicas: int | None = Field(default=None, ge=1)
+    # retention.ms of the topics this platform creates; -1 keeps events for ever. A
+    # consumer added later reads its topics from the start, so a time-limited topic needs
+    # the relay to re-publish from the store (which keeps every event) before it starts.
+    # None: the broker's default (Apache Kafka's is 7 days).
+    topic_retention_ms: int | None = Field(default=None, ge=-1)
     # How clients reach the brokers. A production cluster (e.g. Strimzi) wants SASL_SSL
     # with SCRAM and its cluster CA; the defaults suit a broker on loopback.
     security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"

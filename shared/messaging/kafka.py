@@ -47,15 +47,23 @@ def producer(settings: KafkaSettings) -> AIOKafkaProducer:
     )
 
 
+def topic_configs(settings: KafkaSettings) -> dict[str, str]:
+    """The per-topic settings given to the topics this platform creates (None: the
+    broker's default). A topic that already exists keeps its own: they are not altered."""
+    configs = {}
+    if settings.min_insync_replicas is not None:
+        configs["min.insync.replicas"] = str(settings.min_insync_replicas)
+    if settings.topic_retention_ms is not None:
+        configs["retention.ms"] = str(settings.topic_retention_ms)
+    return configs
+
+
 async def ensure_topics(settings: KafkaSettings, topics: list[str]) -> None:
     admin = AIOKafkaAdminClient(**connection_options(settings))
     await admin.start()
     try:
         existing = set(await admin.list_topics())
-        configs = (
-            {"min.insync.replicas": str(settings.min_insync_replicas)}
-            if settings.min_insync_replicas is not None else {}
-        )
+        configs = topic_configs(settings)
         wanted = [
             NewTopic(name=topic, num_partitions=settings.topic_partitions,
                      replication_factor=settings.topic_replication_factor, topic_configs=configs)

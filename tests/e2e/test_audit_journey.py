@@ -1,4 +1,9 @@
-"""One audit's journey through the five services, over HTTP and the broker."""
+"""One audit's journey through the five services, over HTTP and the broker.
+
+On Apache Kafka, as production runs; the journey and the qa CLI flow also on the bundled
+tansu broker, the newcomer's path (`run.py up`, then the README's walk-through): one
+platform start per broker (see the `platform` fixture).
+"""
 
 from __future__ import annotations
 
@@ -208,6 +213,9 @@ def test_the_flow_through_the_qa_cli(platform: Platform, area: str) -> None:
     assert verify.count("intact") == 5
 
 
+# Fail-over of a killed service is production's concern, so on the production broker; the
+# same at the foundation's level runs on both (test_consumer_killed_mid_batch_...).
+@pytest.mark.broker("apache")
 def test_a_consumer_killed_mid_flow_loses_and_doubles_nothing(
     platform: Platform, area: str
 ) -> None:

@@ -10,10 +10,14 @@ from pathlib import Path
 import asyncpg
 import pytest
 from aiokafka.errors import KafkaError
+from faststream.kafka.subscriber.usecase import LogicSubscriber
 
 from shared.infra.apache_kafka import ApacheKafka
 from shared.infra.embedded_broker import EmbeddedBroker
 from shared.kernel.errors import ConcurrencyError
+from shared.messaging.consumer import EventConsumer
+from shared.messaging.faststream_wiring import attach, kafka_broker
+from shared.messaging.inbox import Delivery
 from shared.messaging.kafka import ensure_topics, messages_on_topic, producer
 from shared.postgres.event_store import EventStore
 from shared.postgres.provisioning import ServiceDatabase
@@ -29,13 +33,14 @@ from tests.messaging_support import (
     eventually,
     has_effects,
     read_topic,
+    record_effect,
     report,
     resumed_after,
     running_consumer,
     running_pipeline,
     running_relay,
 )
-from tests.support import a_stream, notes
+from tests.support import REGISTRY, NoteRecorded, a_stream, notes
 
 
 async def append_with_retry(store: EventStore, stream: str, count_: int) -> None:
@@ -359,3 +364,51 @@ async def _checkpoint_published(relay: object, expected: int) -> bool:
 
     assert isinstance(relay, OutboxRelay)
     return (await relay.checkpoint()).published >= expected
+
+
+@pytest.mark.usefixtures("effects")
+async def test_the_consumer_group_runs_with_the_settings_the_readme_documents(
+    store: EventStore, pool: asyncpg.Pool, service_db: ServiceDatabase, kafka: KafkaSettings,
+    topic: str,
+) -> None:
+    stream = a_stream()
+    await store.append(stream, 0, notes(stream, 1, 5))  # on the topic before the group exists
+    fourth = asyncio.Event()
+
+    async def held_at_the_fourth(delivery: Delivery) -> None:
+        if delivery.envelope.stream_version == 4:
+            await fourth.wait()
+        await record_effect(delivery)
+
+    group = unique("c")
+    consumer = EventConsumer(group, [topic], {NoteRecorded: held_at_the_fourth}, REGISTRY,
+                             pool, topic + ".dlt")
+    await ensure_topics(kafka, [topic + ".dlt"])
+    broker = kafka_broker(kafka)
+    attach(broker, consumer, kafka)
+    async with running_relay(store, service_db, topic, kafka):
+        await broker.start()
+        try:
+            # Earliest: a new group starts at the beginning of the topic, not its end.
+            await eventually(lambda: has_effects(pool, 3))
+            # Manual commits, one record at a time: the group has committed exactly what
+            # took effect, not the fourth record it holds, nor the fetched fifth.
+            await eventually(lambda: _committed(kafka, group, topic, 3))
+            await asyncio.sleep(0.5)
+            assert not await _committed(kafka, group, topic, 4)
+            [subscriber] = broker.subscribers
+            assert isinstance(subscriber, LogicSubscriber)
+            client = subscriber.consumer  # the aiokafka consumer FastStream built for us
+            assert client is not None
+            coordinator = client._coordinator  # what the JoinGroup request carries
+            assert (coordinator._session_timeout_ms, coordinator._heartbeat_interval_ms,
+                    coordinator._max_poll_interval) == (6000, 1000, 60.0)
+            assert (client._group_id, client._enable_auto_commit,
+                    client._auto_offset_reset) == (group, False, "earliest")
+            fourth.set()
+            await eventually(lambda: has_effects(pool, 5))
+            await eventually(lambda: _committed(kafka, group, topic, 5))
+        finally:
+            fourth.set()
+            await broker.stop()
+    await assert_each_once_in_stream_order(pool, 5)

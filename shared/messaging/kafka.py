@@ -86,7 +86,8 @@ async def ensure_topics(settings: KafkaSettings, topics: list[str]) -> None:
 
 
 async def messages_on_topic(settings: KafkaSettings, topic: str) -> int:
-    """How many messages a topic has ever held (sum of end offsets); 0 if it is missing."""
+    """How many messages a topic has ever held (sum of end offsets); 0 if it is missing.
+    (The relay asks it only to notice that tansu lost everything in a restart.)"""
     consumer = AIOKafkaConsumer(**connection_options(settings))
     await consumer.start()
     try:

@@ -216,6 +216,9 @@ class OutboxRelay:
             )
         )
 
+    # tansu only (Apache Kafka never loses a topic's offsets): tested on tansu by
+    # test_relay_republishes_when_tansu_comes_back_empty, and that it stays quiet on
+    # Apache Kafka by test_relay_rides_out_an_apache_kafka_restart_without_re_publishing.
     async def _recover_lost_broker_data(self) -> None:
         """The bundled broker keeps nothing across a restart. If our topic is missing or
         empty although we have handed events over, the broker lost them: publish all

@@ -32,6 +32,13 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+def _wanted() -> list[Broker]:
+    try:
+        return brokers_wanted()
+    except ValueError as error:  # a mistyped QA_TEST_KAFKA: say so, not a traceback
+        raise pytest.UsageError(str(error)) from error
+
+
 def _kinds_for(definition: pytest.Item | pytest.Function) -> tuple[list[Broker], list[Broker]]:
     """(the kinds this test runs on, the kinds it would run on but QA_TEST_KAFKA left out)."""
     marker = definition.get_closest_marker("broker")
@@ -39,7 +46,7 @@ def _kinds_for(definition: pytest.Item | pytest.Function) -> tuple[list[Broker],
     unknown = set(kinds) - set(BROKERS)
     if unknown:
         raise pytest.UsageError(f"{definition.nodeid}: no broker kind {sorted(unknown)}")
-    wanted = brokers_wanted()
+    wanted = _wanted()
     return ([k for k in kinds if k in wanted], [k for k in kinds if k not in wanted])
 
 
@@ -51,7 +58,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     # Left out on purpose for a local run: shown as skipped with the reason, never run
     # silently on a broker it does not hold for.
     params += [pytest.param(kind, id=kind, marks=pytest.mark.skip(
-        reason=f"QA_TEST_KAFKA={','.join(brokers_wanted())} leaves out {kind}"))
+        reason=f"QA_TEST_KAFKA={','.join(_wanted())} leaves out {kind}"))
         for kind in left_out]
     # Session scope: pytest groups the tests by broker, and the server outlives them all.
     metafunc.parametrize("kafka", params, indirect=True, scope="session")
@@ -67,7 +74,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             running, left_out = _kinds_for(item)
             if not running:
                 item.add_marker(pytest.mark.skip(
-                    reason=f"QA_TEST_KAFKA={','.join(brokers_wanted())} leaves out "
+                    reason=f"QA_TEST_KAFKA={','.join(_wanted())} leaves out "
                            f"{', '.join(left_out)}"))
 
 

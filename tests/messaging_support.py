@@ -247,16 +247,19 @@ async def read_topic(
         enable_auto_commit=False,
     )
     await consumer.start()
-    found: list[Any] = []
+    # By position: a consumer without a group that sees the topic's partitions change
+    # (a topic still being created) resets to the earliest offset and fetches some records
+    # again; that is this reader repeating itself, not a record on the topic twice.
+    found: dict[tuple[int, int], Any] = {}
     try:
         deadline = time.monotonic() + timeout
         while len(found) < expected and time.monotonic() < deadline:
             batch = await consumer.getmany(timeout_ms=200)
             for records in batch.values():
-                found.extend(records)
+                found.update(((r.partition, r.offset), r) for r in records)
     finally:
         await consumer.stop()
-    return found
+    return list(found.values())
 
 
 def report(capsys: Any, line: str, tag: str = "apache-kafka") -> None:
@@ -293,3 +296,19 @@ def first_effect_after(writers: StoreWriters, effects: dict[uuid.UUID, float], i
              and (streams is None or writers.stream_of[event] in streams)]
     assert later, "no event appended after the fault took effect"
     return min(later) - instant
+
+
+def longest_gap(times: list[float], since: float) -> float:
+    """The longest time after `since` with nothing among `times` (sorted or not)."""
+    after = sorted(t for t in times if t > since)
+    return max((b - a for a, b in pairwise([since, *after])), default=0.0)
+
+
+def best_rate(times: list[float]) -> float:
+    """The most of `times` falling in any one second: the rate something was done at."""
+    ordered, best, first = sorted(times), 0, 0
+    for last, at in enumerate(ordered):
+        while at - ordered[first] > 1.0:
+            first += 1
+        best = max(best, last - first + 1)
+    return float(best)

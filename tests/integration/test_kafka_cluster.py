@@ -177,6 +177,13 @@ async def commits_beyond(settings: KafkaSettings, group: str, topic: str, offset
         return False
 
 
+async def restarted_in(cluster: KafkaCluster, node: int) -> float:
+    """Restart a killed node (on its data); the seconds until it was a broker again."""
+    started = time.time()
+    await asyncio.to_thread(cluster.restart, node)
+    return time.time() - started
+
+
 def redeliveries(caplog: pytest.LogCaptureFixture) -> int:
     """Events the consumer was handed again and its inbox passed over."""
     return sum(1 for record in caplog.records
@@ -238,13 +245,13 @@ async def test_platform_a_sigkilled_leader_of_the_relays_partition_loses_and_dou
                         f"a new leader for partition {watched}")
             elected = time.time() - killed_at
             await asyncio.sleep(2)  # a while on two nodes: still min.insync.replicas
-            restarting = time.time()
-            await asyncio.to_thread(cluster.restart, victim)
-            restarted = time.time() - restarting
-            in_sync = await cluster.wait_fully_in_sync(topic)
-            await asyncio.sleep(2)
-        await eventually(lambda: has_effects(pool, len(writers)), timeout=90)
+            restart = asyncio.create_task(restarted_in(cluster, victim))
+            await asyncio.sleep(5)  # writing on while the node comes back
+        # The writers stop (a bounded test); the backlog drains while the node rejoins.
+        await eventually(lambda: has_effects(pool, len(writers)), timeout=120)
         drained = time.time() - killed_at
+        restarted = await restart
+        in_sync = await cluster.wait_fully_in_sync(topic)
         await asyncio.sleep(1)  # nothing more, nothing doubled, arrives later
     effects, on_topic, partition_of = await check_the_platform_run(
         pool, settings, topic, writers, watch, caplog)
@@ -296,14 +303,13 @@ async def test_platform_a_sigkilled_group_coordinator_loses_and_doubles_nothing(
                         "the group committing again")
             committing = time.time() - killed_at
             await asyncio.sleep(2)
-            restarting = time.time()
-            await asyncio.to_thread(cluster.restart, victim)
-            restarted = time.time() - restarting
-            await cluster.wait_fully_in_sync(topic)
-            await asyncio.sleep(2)
-        await eventually(lambda: has_effects(pool, len(writers)), timeout=90)
+            restart = asyncio.create_task(restarted_in(cluster, victim))
+            await asyncio.sleep(5)  # writing on while the node comes back
+        await eventually(lambda: has_effects(pool, len(writers)), timeout=120)
         drained = time.time() - killed_at
-        await asyncio.sleep(1)
+        restarted = await restart
+        await cluster.wait_fully_in_sync(topic)
+        await asyncio.sleep(1)  # nothing more, nothing doubled, arrives later
         new_coordinator = await cluster.coordinator_of(group)
     effects, on_topic, _ = await check_the_platform_run(
         pool, settings, topic, writers, watch, caplog)

@@ -81,6 +81,7 @@ DRAIN_TIMEOUT = 60.0  # seconds to wait for the registrations to be consumed
 CLIENTS, CONNECTIONS_PER_CLIENT = 8, 25
 TRANSPORT_ATTEMPTS = 5  # a command that got no HTTP answer is sent this often in all
 MONTH = london_date(SystemClock().now()).strftime("%Y-%m")
+AREA = f"bench-{uuid.uuid4().hex[:8]}"  # a service area of the benchmark's own
 ACTOR = {"X-Actor-Id": "bench-qa-officer", "X-Actor-Role": "qa-officer"}
 
 
@@ -111,6 +112,8 @@ def running_platform(dsn: str, kafka: KafkaSettings, *,
         "KAFKA_FETCH_MAX_WAIT_MS": str(kafka.fetch_max_wait_ms),
         "KAFKA_TOPIC_PREFIX": prefix,
         "TENANT": "bench-authority",
+        # The services refuse an area they are not configured to serve.
+        "SERVICE_AREAS": AREA,
         "LOG_LEVEL": "WARNING",
     }
     schemas = {name: f"{prefix}_{name}" for name in SERVICES}
@@ -367,7 +370,7 @@ class Allocator:
 
 async def command_latency(platform: Platform, dsn: str, count: int, rate: float,
                           warm_up: int = 20) -> Timeline:
-    area = f"bench-{uuid.uuid4().hex[:8]}"
+    area = AREA
     limits = httpx.Limits(max_connections=CONNECTIONS_PER_CLIENT,
                           max_keepalive_connections=CONNECTIONS_PER_CLIENT)
     async with contextlib.AsyncExitStack() as stack:

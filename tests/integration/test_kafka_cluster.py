@@ -235,10 +235,13 @@ async def test_platform_a_sigkilled_leader_of_the_relays_partition_loses_and_dou
             await eventually(lambda: has_effects(pool, 100), timeout=90)
             coordinator = await cluster.coordinator_of(consumer.name)
             partitions = await cluster.partitions(topic)
-            # A leader that is not also the group's coordinator: that is the next test.
-            watched, victim = next((p, int(info["leader"]))
-                                   for p, info in sorted(partitions.items())
-                                   if info["leader"] != coordinator)
+            # A partition the writers' streams use (eight streams may leave one idle),
+            # whose leader is not also the group's coordinator: that is the next test.
+            used = {record.partition for record in await read_all(settings, topic)}
+            candidates = [(p, int(info["leader"])) for p, info in sorted(partitions.items())
+                          if p in used and info["leader"] != coordinator]
+            assert candidates, f"every used partition {used} is led by the coordinator"
+            watched, victim = candidates[0]
             killed_at = time.time()
             await asyncio.to_thread(cluster.kill, victim)
             await until(lambda: leader_moved(cluster, topic, watched, victim), 60,

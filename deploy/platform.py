@@ -152,7 +152,7 @@ def supervise(args: argparse.Namespace, data_dir: Path, instance: str,
             print(f"Starting the bundled broker on 127.0.0.1:{args.broker_port} "
                   "(memory only: restarted if it stops, and relays re-publish what it lost) ...")
             bootstrap = broker.start()
-            idempotent = "false"
+            idempotent = "false"  # tansu only: it refuses the idempotent producer's handshake
         env = {
             "DATABASE_URL": database_url,
             "KAFKA_BOOTSTRAP_SERVERS": bootstrap,

@@ -22,6 +22,7 @@ class KafkaSettings(BaseSettings):
     session_timeout_ms: int = 6000
     # How long a fetch may wait for data. Kafka answers as soon as data arrives; the
     # bundled tansu broker holds a fetch for the whole wait, so this bounds its latency.
+    # The 20 ms default is for tansu only: deploy/ sets Kafka's usual 500 for Apache Kafka.
     fetch_max_wait_ms: int = 20
     heartbeat_interval_ms: int = 1000
     # Static group membership (KIP-345): a consumer that comes back under the same id takes
@@ -35,6 +36,11 @@ class KafkaSettings(BaseSettings):
     # survives one broker down without losing an acknowledged event. None: the broker's.
     topic_replication_factor: int = Field(default=1, ge=1)
     min_insync_replicas: int | None = Field(default=None, ge=1)
+    # retention.ms of the topics this platform creates; -1 keeps events for ever. A
+    # consumer added later reads its topics from the start, so a time-limited topic needs
+    # the relay to re-publish from the store (which keeps every event) before it starts.
+    # None: the broker's default (Apache Kafka's is 7 days).
+    topic_retention_ms: int | None = Field(default=None, ge=-1)
     # How clients reach the brokers. A production cluster (e.g. Strimzi) wants SASL_SSL
     # with SCRAM and its cluster CA; the defaults suit a broker on loopback.
     security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
@@ -43,6 +49,12 @@ class KafkaSettings(BaseSettings):
     sasl_password: SecretStr | None = None
     # A PEM file of the CA that signed the brokers' certificates; None: the system's CAs.
     ssl_cafile: str | None = None
+
+    @property
+    def bootstrap_list(self) -> list[str]:
+        """The bootstrap servers one by one. FastStream takes a string as a single address
+        (aiokafka itself splits it), so `a:9092,b:9092` must reach it as a list."""
+        return [server.strip() for server in self.bootstrap_servers.split(",") if server.strip()]
 
 
 class DatabaseSettings(BaseSettings):

@@ -36,7 +36,7 @@ def security(settings: KafkaSettings) -> BaseSecurity | None:
 
 def kafka_broker(settings: KafkaSettings, **kwargs: Any) -> KafkaBroker:
     return KafkaBroker(
-        settings.bootstrap_servers,
+        settings.bootstrap_list,  # a cluster's several addresses: see bootstrap_list
         security=security(settings),
         enable_idempotence=settings.idempotent_producer,
         acks="all",

@@ -48,6 +48,17 @@ def producer(settings: KafkaSettings) -> AIOKafkaProducer:
     )
 
 
+def topic_configs(settings: KafkaSettings) -> dict[str, str]:
+    """The per-topic settings given to the topics this platform creates (None: the
+    broker's default). A topic that already exists keeps its own: they are not altered."""
+    configs = {}
+    if settings.min_insync_replicas is not None:
+        configs["min.insync.replicas"] = str(settings.min_insync_replicas)
+    if settings.topic_retention_ms is not None:
+        configs["retention.ms"] = str(settings.topic_retention_ms)
+    return configs
+
+
 async def ensure_topics(settings: KafkaSettings, topics: list[str], *,
                         partitions: int | None = None,
                         config: dict[str, str] | None = None) -> None:
@@ -57,11 +68,7 @@ async def ensure_topics(settings: KafkaSettings, topics: list[str], *,
     await admin.start()
     try:
         existing = set(await admin.list_topics())
-        configs = (
-            {"min.insync.replicas": str(settings.min_insync_replicas)}
-            if settings.min_insync_replicas is not None else {}
-        )
-        configs.update(config or {})
+        configs = {**topic_configs(settings), **(config or {})}
         wanted = [
             NewTopic(name=topic, num_partitions=partitions or settings.topic_partitions,
                      replication_factor=settings.topic_replication_factor, topic_configs=configs)
@@ -84,7 +91,8 @@ async def ensure_topics(settings: KafkaSettings, topics: list[str], *,
 
 
 async def messages_on_topic(settings: KafkaSettings, topic: str) -> int:
-    """How many messages a topic has ever held (sum of end offsets); 0 if it is missing."""
+    """How many messages a topic has ever held (sum of end offsets); 0 if it is missing.
+    (The relay asks it only to notice that tansu lost everything in a restart.)"""
     consumer = AIOKafkaConsumer(**connection_options(settings))
     await consumer.start()
     try:

@@ -42,6 +42,7 @@ class Platform:
         self.clock_offset_file.write_text(str(days * 86400))
 
 
+# Module scope under the session-scoped, per-broker `kafka`: one platform per broker.
 @pytest.fixture(scope="module")
 def platform(postgres_dsn: str, kafka: KafkaSettings,
              tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
@@ -55,6 +56,7 @@ def platform(postgres_dsn: str, kafka: KafkaSettings,
         "DATABASE_URL": postgres_dsn,
         "KAFKA_BOOTSTRAP_SERVERS": kafka.bootstrap_servers,
         "KAFKA_IDEMPOTENT_PRODUCER": str(kafka.idempotent_producer).lower(),
+        "KAFKA_FETCH_MAX_WAIT_MS": str(kafka.fetch_max_wait_ms),
         "KAFKA_TOPIC_PREFIX": f"e2e{run}",
         "CLOCK_OFFSET_FILE": str(clock_file),
         "TRACKER_SCAN_INTERVAL": "0.5",

@@ -15,8 +15,8 @@ from shared.postgres.event_store import EventStore
 from shared.postgres.provisioning import ServiceDatabase
 from shared.settings import KafkaSettings
 from tests.conftest import unique
-from tests.integration.test_relay_and_consumer import assert_each_once_in_stream_order
 from tests.messaging_support import (
+    assert_each_once_in_stream_order,
     effects_count,
     eventually,
     has_effects,
@@ -34,7 +34,8 @@ def start_worker(
     process = subprocess.Popen(
         [sys.executable, "-m", "tests.workers.consumer_process", "--dsn", db.app_dsn,
          "--schema", db.schema, "--topic", topic, "--bootstrap", kafka.bootstrap_servers,
-         "--group", group],
+         "--group", group, "--idempotent", str(kafka.idempotent_producer).lower(),
+         "--fetch-max-wait-ms", str(kafka.fetch_max_wait_ms)],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
         cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))),
     )

@@ -17,9 +17,14 @@ async def main() -> None:
     for name in ("dsn", "schema", "topic", "bootstrap", "group"):
         parser.add_argument(f"--{name}", required=True)
     parser.add_argument("--delay", type=float, default=0.02)
+    parser.add_argument("--idempotent", choices=("true", "false"), required=True)
+    parser.add_argument("--fetch-max-wait-ms", type=int, required=True)
     args = parser.parse_args()
     pool = await create_pool(args.dsn, args.schema)
-    kafka = KafkaSettings(bootstrap_servers=args.bootstrap, idempotent_producer=False)
+    # The test's broker settings, so the process consumes as the test's own clients do.
+    kafka = KafkaSettings(bootstrap_servers=args.bootstrap,
+                          idempotent_producer=args.idempotent == "true",
+                          fetch_max_wait_ms=args.fetch_max_wait_ms)
 
     async def slow_effect(delivery: Delivery) -> None:
         await asyncio.sleep(args.delay)

@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
-from services.reporting.adapters.read_models import PROJECTION, PostgresMonthlyRows
-from services.reporting.application.monthly_report import MonthlyRows
+from services.reporting.adapters.event_log import FACTS
+from services.reporting.adapters.rebuild import PostgresReadModels
+from services.reporting.adapters.records import PostgresReportRecords
+from services.reporting.application.queries import ReportRecords
+from services.reporting.application.read_models import ReadModels
 from services.reporting.entrypoints.http import router
 from shared.events import REGISTRY
 from shared.host.definition import ServiceDefinition
 from shared.kit.subscriptions import Subscription
 
-# Every other service's topic feeds the monthly read models.
-READ_MODELS = Subscription(
-    "read-models", sources=("allocation", "audit", "moderation", "tracker"),
-    projection=PROJECTION,
-)
+# Every other service's topic is logged and folded into the read models. The group is
+# new with the event log (0102): it reads each topic from its first offset.
+FACTS_SUBSCRIPTION = Subscription(
+    "facts", sources=("allocation", "audit", "moderation", "tracker"), projection=FACTS)
 
 
 def definition() -> ServiceDefinition:
     return ServiceDefinition(
         "reporting", REGISTRY, [], "services.reporting.adapters.migrations",
-        description="Keeps read models of every other service's events and answers, for a "
-        "month and service area, how audits, moderation, Children of Concern and actions "
-        "stand.",
-        routers=[router], subscriptions=[READ_MODELS], queries={MonthlyRows: PostgresMonthlyRows})
+        description="Keeps its own copy of every other service's events and answers the "
+        "monthly QA report (Gloucestershire's five questions) for a service area or the "
+        "whole partnership, now or as it stood at an earlier instant; its read models can "
+        "be rebuilt from that copy while the old ones keep answering.",
+        routers=[router], subscriptions=[FACTS_SUBSCRIPTION],
+        queries={ReportRecords: PostgresReportRecords, ReadModels: PostgresReadModels})

@@ -17,7 +17,7 @@ from datetime import datetime
 import asyncpg
 from pydantic import TypeAdapter
 
-from services.reporting.domain.facts import KEPT, Fact, kind_of, subject_of
+from services.reporting.domain.facts import KEPT, Fact, subject_of
 from services.reporting.domain.records import AnyRecord, fold
 from shared.events import REGISTRY
 from shared.kernel.actor import describe
@@ -99,7 +99,7 @@ async def refold(conn: asyncpg.Connection, subjects: Sequence[str],
                  slots: Sequence[str] | None = None) -> int:
     """Fold `subjects` afresh from the log into `slots` (default: every slot live or being
     built). Returns how many logged events were folded."""
-    kept = [s for s in subjects if kind_of(s) != "checkpoint"]
+    kept = list(subjects)
     if not kept:
         return 0
     await lock_subjects(conn, kept)
@@ -117,6 +117,7 @@ async def refold(conn: asyncpg.Connection, subjects: Sequence[str],
 async def live_table(conn: asyncpg.Connection) -> tuple[str, int]:
     row = await conn.fetchrow(
         "SELECT slot, version FROM read_model_slots WHERE state = 'live'")
+    assert row is not None, "0102 makes slot a live, and a swap always leaves one live"
     return SLOT_TABLES[row["slot"]], int(row["version"])
 
 
@@ -129,7 +130,6 @@ async def logged_facts(conn: asyncpg.Connection, areas: Sequence[str],
     rows = await conn.fetch(
         f"""SELECT {LOG_COLUMNS} FROM event_log
              WHERE service_area = ANY($1::text[]) AND occurred_at <= $2
-               AND subject NOT LIKE 'checkpoint:%'
              ORDER BY seq""", list(areas), recorded_by)
     return [fact_of(row) for row in rows]
 

@@ -59,7 +59,8 @@ class PostgresReadModels:
             await conn.execute(f"DELETE FROM {SLOT_TABLES[target['slot']]}")
             totals = await conn.fetchrow(
                 """SELECT count(DISTINCT subject) AS subjects, count(*) AS events
-                     FROM event_log WHERE subject NOT LIKE 'checkpoint:%'""")
+                     FROM event_log""")
+            assert totals is not None  # an aggregate always answers one row
             row = await conn.fetchrow(
                 """UPDATE read_model_slots SET state = 'building', version = $2,
                           started_at = now(), finished_at = NULL, heartbeat_at = now(),
@@ -67,6 +68,7 @@ class PostgresReadModels:
                           events_done = 0
                     WHERE slot = $1 RETURNING *""",
                 target["slot"], version, totals["subjects"], totals["events"])
+            assert row is not None  # both slots always exist
         log.info("rebuilding the read models into slot %s as version %d (%d events)",
                  row["slot"], version, totals["events"])
         return _slot(row)
@@ -79,7 +81,7 @@ class PostgresReadModels:
                     conn = cast(asyncpg.Connection, proxy)
                     subjects = [row["subject"] for row in await conn.fetch(
                         """SELECT subject FROM event_log
-                            WHERE subject > $1 AND subject NOT LIKE 'checkpoint:%'
+                            WHERE subject > $1
                             GROUP BY subject ORDER BY subject LIMIT $2""", after, BATCH)]
                     if not subjects:
                         break
@@ -115,6 +117,7 @@ class PostgresReadModels:
             row = await conn.fetchrow(
                 """UPDATE read_model_slots SET state = 'live', finished_at = now()
                     WHERE slot = $1 RETURNING *""", slot)
+            assert row is not None
         retired = next(s for s in SLOT_TABLES if s != slot)
         # The old records go once nothing reads them: a report that began before the swap
         # reads in its own snapshot, which keeps them visible until it ends.

@@ -28,7 +28,6 @@ from shared.events.audit import (
     AuditSubmitted,
     ChildOfConcernRaised,
 )
-from shared.events.checkpoints import StoreCheckpointed
 from shared.events.moderation import (
     AuditModerated,
     AuditReturnedForRework,
@@ -72,10 +71,9 @@ CONCERN_EVENTS: tuple[type[EventContract], ...] = (
     ChildOfConcernEscalated, ChildOfConcernUnderReview, ChildOfConcernCategoryApplied,
     ChildOfConcernClosed)
 STAFF_EVENTS: tuple[type[EventContract], ...] = (StaffMemberRecorded,)
-CHECKPOINT_EVENTS: tuple[type[EventContract], ...] = (StoreCheckpointed,)
 KEPT: tuple[type[EventContract], ...] = (
     *CYCLE_EVENTS, *ALLOCATION_EVENTS, *AUDIT_EVENTS, *ACTION_EVENTS, *CONCERN_EVENTS,
-    *STAFF_EVENTS, *CHECKPOINT_EVENTS)
+    *STAFF_EVENTS)
 
 
 def subject_of(event: EventContract, service_area: str) -> str:
@@ -98,8 +96,6 @@ def subject_of(event: EventContract, service_area: str) -> str:
             return f"audit:{event.audit_id}"  # type: ignore[attr-defined]
         case StaffMemberRecorded():
             return f"person:{service_area}:{event.person_id}"
-        case StoreCheckpointed():
-            return f"checkpoint:{event.service}"
     raise ValueError(f"reporting keeps no {event.type_name}")
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, computed_field
 
 Z95 = 1.959963984540054  # the 97.5th percentile of the standard normal
 
@@ -73,6 +73,7 @@ class Share(BaseModel):
         return cls(count=count, of=whole, percent=percent(count, whole),
                    low=round(low, 3), high=round(high, 3))
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def text(self) -> str:
         shown = "n/a" if self.percent is None else f"{self.percent}%"
@@ -111,6 +112,7 @@ class Change(BaseModel):
         return cls(now=now, before=before, points=now.percent - before.percent,
                    low=round(low, 3), high=round(high, 3), verdict=verdict)
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def text(self) -> str:
         if self.points is None or self.low is None or self.high is None:

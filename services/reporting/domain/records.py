@@ -10,7 +10,7 @@ facts recorded by then: see application/monthly_report.py).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Annotated, Literal
 
@@ -207,13 +207,14 @@ class StaffRecord(Record):
     left_on: date | None = None
 
 
-AnyRecord = Annotated[CycleRecord | AllocationRecord | AuditRecord | ActionRecord
-                      | ConcernRecord | StaffRecord, Field(discriminator="kind")]
+OneRecord = (CycleRecord | AllocationRecord | AuditRecord | ActionRecord | ConcernRecord
+             | StaffRecord)
+AnyRecord = Annotated[OneRecord, Field(discriminator="kind")]
 
 
 def fold(subject: str, facts: Sequence[Fact]) -> AnyRecord | None:
     """The record of `subject` from its facts (in any order); None for a subject that
-    keeps no record (a service's checkpoints)."""
+    is of no kind reporting keeps."""
     ordered = in_order(f for f in facts if f.subject == subject)
     if not ordered:
         return None
@@ -395,5 +396,6 @@ def _person(subject: str, area: str, facts: list[Fact]) -> StaffRecord:
     return record
 
 
-_FOLDERS = {"cycle": _cycle, "allocation": _allocation, "audit": _audit, "action": _action,
-            "concern": _concern, "person": _person}
+_FOLDERS: dict[str, Callable[[str, str, list[Fact]], OneRecord]] = {
+    "cycle": _cycle, "allocation": _allocation, "audit": _audit, "action": _action,
+    "concern": _concern, "person": _person}

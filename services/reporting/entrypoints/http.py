@@ -1,54 +1,96 @@
-"""HTTP routes: read-only reports over the read models."""
+"""HTTP routes: the monthly QA report as JSON, HTML and text, now or as at an earlier
+instant, and the read models' state and rebuild."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
-from fastapi.responses import PlainTextResponse
-from pydantic import BaseModel
+from fastapi import APIRouter, Depends, Path, Query
+from fastapi.responses import HTMLResponse, PlainTextResponse
+from pydantic import AfterValidator, AwareDatetime
+from pydantic_core import PydanticCustomError
 
-from services.reporting.application.monthly_report import MonthlyReportQuery, MonthlyRows
+from services.reporting.application.monthly_report import PARTNERSHIP, ReportQuery
 from services.reporting.application.monthly_report import handle as report_for
-from services.reporting.entrypoints import text
-from shared.http.dependencies import AreaPath, provider
+from services.reporting.application.queries import ReportRecords
+from services.reporting.application.read_models import ReadModels, ReadModelsStatus, SlotStatus
+from services.reporting.domain.report import MonthlyReport
+from services.reporting.entrypoints import page, text
+from shared.http.dependencies import SERVED_AREAS, AreasDep, ClockDep, not_served, provider
 from shared.http.fields import MonthInPath
-from shared.http.problems import problems
+from shared.http.problems import AREA_NOT_SERVED, problems
+from shared.kernel.clock import london_date
+from shared.kernel.identifiers import SLUG_PATTERN
 
 router = APIRouter()
-monthly_rows = provider(MonthlyRows)
-MonthlyRowsDep = Annotated[MonthlyRows, Depends(monthly_rows)]
+report_records = provider(ReportRecords)
+read_models = provider(ReadModels)
+RecordsDep = Annotated[ReportRecords, Depends(report_records)]
+ReadModelsDep = Annotated[ReadModels, Depends(read_models)]
 
 
-class MonthlyReport(BaseModel):
-    service_area: str
-    month: str
-    allocated: int
-    completed: int
-    late: int
-    completion: str
-    grades_before_moderation: dict[str, int]
-    grades_after_moderation: dict[str, int]
-    moderated: int
-    grades_changed: int
-    children_of_concern: dict[str, int]
-    actions: dict[str, int]
+def _area_or_partnership(area: str) -> str:
+    areas = SERVED_AREAS.get()
+    if area != PARTNERSHIP and area not in areas:
+        raise PydanticCustomError(AREA_NOT_SERVED, not_served(area, areas))
+    return area
+
+
+ReportArea = Annotated[str, Path(
+    pattern=SLUG_PATTERN, description=f"one of the deployment's service areas, or "
+    f"'{PARTNERSHIP}' for all of them together"), AfterValidator(_area_or_partnership)]
+AsAt = Annotated[AwareDatetime | None, Query(
+    description="the report as it stood at this instant (ISO 8601 with an offset): "
+    "only events recorded by then count")]
+
+
+async def _report(area: str, month: str, as_at: AwareDatetime | None, records: ReportRecords,
+                  clock: ClockDep, areas: frozenset[str]) -> MonthlyReport:
+    query = ReportQuery(service_area=area, month=month, served=sorted(areas),
+                        today=london_date(clock.now()), as_at=as_at)
+    return await report_for(query, records=records)
 
 
 # Declared before the JSON route: `{month}` would otherwise match "2024-05.txt" and
 # refuse it as a malformed month.
 @router.get("/reports/{service_area}/{month}.txt", tags=["reports"],
             response_class=PlainTextResponse, responses=problems(404))
-async def monthly_report_text(service_area: AreaPath, month: MonthInPath,
-                              rows: MonthlyRowsDep) -> PlainTextResponse:
-    """The month's figures as a small table, for people rather than programs."""
-    summary = await report_for(MonthlyReportQuery(service_area, month), rows=rows)
-    return PlainTextResponse(text.render(summary))
+async def monthly_report_text(service_area: ReportArea, month: MonthInPath,
+                              records: RecordsDep, clock: ClockDep, areas: AreasDep,
+                              as_at: AsAt = None) -> PlainTextResponse:
+    """The month's headline figures as a small table, for a terminal."""
+    report = await _report(service_area, month, as_at, records, clock, areas)
+    return PlainTextResponse(text.render(report))
+
+
+@router.get("/reports/{service_area}/{month}.html", tags=["reports"],
+            response_class=HTMLResponse, responses=problems(404))
+async def monthly_report_page(service_area: ReportArea, month: MonthInPath,
+                              records: RecordsDep, clock: ClockDep, areas: AreasDep,
+                              as_at: AsAt = None) -> HTMLResponse:
+    """The report as a printable page with its charts: the five questions, every
+    percentage beside its count."""
+    report = await _report(service_area, month, as_at, records, clock, areas)
+    return HTMLResponse(page.render(report))
 
 
 @router.get("/reports/{service_area}/{month}", tags=["reports"], responses=problems(404))
-async def monthly_report(service_area: AreaPath, month: MonthInPath,
-                         rows: MonthlyRowsDep) -> MonthlyReport:
-    """The month's figures; 404 for a month no cycle was opened for."""
-    summary = await report_for(MonthlyReportQuery(service_area, month), rows=rows)
-    return MonthlyReport.model_validate(summary.as_dict())
+async def monthly_report(service_area: ReportArea, month: MonthInPath, records: RecordsDep,
+                         clock: ClockDep, areas: AreasDep, as_at: AsAt = None) -> MonthlyReport:
+    """The monthly QA report for a service area (or the partnership): 404 for a month
+    nothing is known of (no cycle opened, nothing allocated)."""
+    return await _report(service_area, month, as_at, records, clock, areas)
+
+
+@router.get("/read-models", tags=["read models"])
+async def read_models_status(models: ReadModelsDep) -> ReadModelsStatus:
+    """Which version of the read models answers, and how far a rebuild has got."""
+    return await models.status()
+
+
+@router.post("/read-models/rebuild", tags=["read models"], status_code=202,
+             responses=problems(409))
+async def rebuild_read_models(models: ReadModelsDep) -> SlotStatus:
+    """Start rebuilding the read models from reporting's copy of the events, into the idle
+    slot; the live one answers until the new one is complete. 409 while one is under way."""
+    return await models.start_rebuild()

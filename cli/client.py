@@ -87,8 +87,9 @@ class QaClient:
                               params={k: v for k, v in params.items() if v is not None})
         return self._answer(service, response)
 
-    def get_text(self, service: str, path: str) -> str:
-        response = self._send(service, "GET", path, headers=self._headers())
+    def get_text(self, service: str, path: str, **params: Any) -> str:
+        response = self._send(service, "GET", path, headers=self._headers(),
+                              params={k: v for k, v in params.items() if v is not None})
         if response.status_code >= 400:
             self._answer(service, response)
         return response.text

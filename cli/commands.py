@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
 
 from cli.client import SERVICES, QaClient
@@ -43,12 +42,6 @@ def my_audits(c: QaClient, a: argparse.Namespace) -> str:
                          "audit_tool", "status", "overall_grade"])
 
 
-
-
-def report(c: QaClient, a: argparse.Namespace) -> str:
-    if a.json:
-        return json.dumps(c.get("reporting", f"/reports/{a.area}/{a.month}"), indent=2)
-    return c.get_text("reporting", f"/reports/{a.area}/{a.month}.txt")
 
 
 def verify(c: QaClient, a: argparse.Namespace) -> str:

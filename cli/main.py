@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from datetime import date
 
-from cli import allocation, audits, commands, moderation, tracker
+from cli import allocation, audits, commands, moderation, reporting, tracker
 from cli.client import QaClient, ServiceError, ServiceUnreachable
 from cli.output import BadFile, explain
 from shared.events.common import LegalStatus
@@ -174,9 +174,7 @@ def parser() -> argparse.ArgumentParser:
     form.add_argument("--json", action="store_true")
     moderation.add_commands(cmd, an_id, month)
     tracker.register(cmd, an_id, day)
-    q = cmd("report", commands.report, "the month's QA figures")
-    q.add_argument("--month", required=True, type=month, help="YYYY-MM")
-    q.add_argument("--json", action="store_true")
+    reporting.register(cmd, month)
     cmd("verify", commands.verify, "check every service's hash chains and its store against "
         "its latest signed checkpoint (exit status 0 all intact, 3 something is BROKEN)")
     cmd("checkpoint", commands.checkpoint, "have every service sign a checkpoint of its "

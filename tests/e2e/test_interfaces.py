@@ -22,7 +22,7 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse, JSONResponse
-from playwright.sync_api import Browser, Route, sync_playwright
+from playwright.sync_api import Browser, Route
 from pydantic import BaseModel
 
 from deploy.processes import SERVICES
@@ -30,6 +30,7 @@ from shared.host.asyncapi import asyncapi_document
 from shared.host.definition import ServiceDefinition
 from shared.infra.ports import free_port, wait_for_port
 from shared.settings import KafkaSettings
+from tests.e2e.browser import chromium
 from tests.e2e.conftest import Platform
 from tests.support import DEFINITIONS
 
@@ -295,24 +296,10 @@ def test_api_docs_need_nothing_but_the_service(platform: Platform, service: str,
 
 # --- ... and in a real browser, with everything off this machine cut off ------------
 
-CHROMIUM = Path("/usr/bin/chromium")  # Debian's; .ci/run installs it
-
-
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        message = "Chromium is not installed: apt-get install chromium (as .ci/run does)"
-        if os.environ.get("CI"):
-            pytest.fail(message)  # never skipped where the suite is the gate
-        pytest.skip(message)
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--headless", "--no-sandbox", "--disable-gpu",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync"])
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 @pytest.mark.parametrize(("page_path", "rendered"),

@@ -1,0 +1,89 @@
+"""The `qa` subcommands for reporting: the monthly QA report (text, JSON or the HTML page,
+now or as it stood at an earlier instant) and the read models' state and rebuild."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from cli.client import QaClient
+
+Command = Callable[[QaClient, argparse.Namespace], str]
+Register = Callable[[str, Command, str], argparse.ArgumentParser]
+BAR = 40
+
+
+def instant(text: str) -> str:
+    """An ISO 8601 instant with its offset (2025-03-15T12:00:00+00:00, or ...Z)."""
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an ISO 8601 instant") from None
+    if parsed.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"{text!r} needs an offset, e.g. +00:00 or Z")
+    return parsed.isoformat()
+
+
+def report(c: QaClient, a: argparse.Namespace) -> str:
+    path = f"/reports/{a.area}/{a.month}"
+    if a.json:
+        return json.dumps(c.get("reporting", path, as_at=a.as_at), indent=2)
+    if a.html:
+        page = c.get_text("reporting", f"{path}.html", as_at=a.as_at)
+        Path(a.html).write_text(page, encoding="utf-8")
+        return f"Wrote the {a.month} report of {a.area} to {a.html}."
+    return c.get_text("reporting", f"{path}.txt", as_at=a.as_at)
+
+
+def _status(found: dict[str, Any]) -> str:
+    lines = [f"live version {found['live_version']}; {found['events_logged']} events logged"]
+    lines += [f"  slot {s['slot']}: version {s['version']}, {s['state']}, "
+              f"{s['events_done']}/{s['events_total']} events" for s in found["slots"]]
+    return "\n".join(lines)
+
+
+def read_models(c: QaClient, a: argparse.Namespace) -> str:
+    return _status(c.get("reporting", "/read-models"))
+
+
+def _bar(done: int, total: int) -> str:
+    filled = BAR if total <= 0 else BAR * done // total
+    return f"[{'#' * filled}{'.' * (BAR - filled)}] {done}/{total} events"
+
+
+def rebuild(c: QaClient, a: argparse.Namespace) -> str:
+    """Start a rebuild and draw its progress (on stderr) until the new version is live."""
+    started = c.post("reporting", "/read-models/rebuild", {}, a.key)
+    version = started["version"]
+    while True:
+        found = c.get("reporting", "/read-models")
+        slot = next(s for s in found["slots"] if s["version"] == version)
+        print(f"\r{_bar(slot['events_done'], slot['events_total'])}", end="",
+              file=sys.stderr, flush=True)
+        if slot["state"] != "building":
+            print(file=sys.stderr)
+            break
+        time.sleep(a.every)
+    if found["live_version"] != version:
+        raise SystemExit(f"the rebuild into version {version} did not finish; version "
+                         f"{found['live_version']} still answers (see the service's log)")
+    return f"Read models version {version} are live.\n" + _status(found)
+
+
+def register(cmd: Register, month: Callable[[str], str]) -> None:
+    q = cmd("report", report, "the month's QA report (--area may be 'partnership')")
+    q.add_argument("--month", required=True, type=month, help="YYYY-MM")
+    q.add_argument("--as-at", type=instant, help="as it stood at this instant (ISO 8601)")
+    form = q.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true")
+    form.add_argument("--html", metavar="FILE", help="write the printable HTML page here")
+    cmd("read-models", read_models, "which version of reporting's read models answers")
+    q = cmd("rebuild", rebuild, "rebuild reporting's read models from its copy of the "
+            "events, with a progress bar; the old ones answer until the new are ready")
+    q.add_argument("--every", type=float, default=0.5, help=argparse.SUPPRESS)

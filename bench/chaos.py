@@ -452,10 +452,24 @@ async def _counts(dsn: str) -> tuple[dict[str, dict[str, tuple[int, int]]],
 
 
 def _report(urls: dict[str, str], month: str) -> dict[str, Any]:
+    """The monthly report's figures this run checks, by the names `_expected_report` uses."""
     answer = httpx.get(f"{urls['reporting']}/reports/{AREA}/{month}", timeout=10)
     answer.raise_for_status()
-    result: dict[str, Any] = answer.json()
-    return result
+    found = answer.json()
+    much, well = found["how_much"]["this_month"], found["how_well"]
+    grades, actions = well["grades_by_month"][-1], found["actions"]
+    return {
+        "allocated": much["allocated"], "completed": much["completed"],
+        "late": much["late_returns"], "moderated": well["moderation"]["moderated"]["count"],
+        "grades_changed": well["moderation"]["grades_changed"],
+        "grades_before_moderation": {g: s["count"]
+                                     for g, s in grades["before_moderation"].items()},
+        "grades_after_moderation": {g: s["count"]
+                                    for g, s in grades["after_moderation"].items()},
+        "children_of_concern": actions["concerns_raised_this_month"],
+        "actions": {"open": actions["now"]["open"],
+                    "overdue": actions["now"]["overdue"]["count"],
+                    "total": actions["raised_by_this_months_audits"]}}
 
 
 def _compare(outcome: Outcome, platform: Platform, flows: Flows) -> None:

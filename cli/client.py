@@ -88,11 +88,18 @@ class QaClient:
         return self._answer(service, response)
 
     def get_text(self, service: str, path: str, **params: Any) -> str:
+        return self._get_document(service, path, params).text
+
+    def get_bytes(self, service: str, path: str, **params: Any) -> bytes:
+        return self._get_document(service, path, params).content
+
+    def _get_document(self, service: str, path: str, params: dict[str, Any]
+                      ) -> httpx.Response:
         response = self._send(service, "GET", path, headers=self._headers(),
                               params={k: v for k, v in params.items() if v is not None})
         if response.status_code >= 400:
             self._answer(service, response)
-        return response.text
+        return response
 
     @staticmethod
     def _answer(service: str, response: httpx.Response) -> Any:

@@ -38,6 +38,9 @@ def report(c: QaClient, a: argparse.Namespace) -> str:
         page = c.get_text("reporting", f"{path}.html", as_at=a.as_at)
         Path(a.html).write_text(page, encoding="utf-8")
         return f"Wrote the {a.month} report of {a.area} to {a.html}."
+    if a.pdf:
+        Path(a.pdf).write_bytes(c.get_bytes("reporting", f"{path}.pdf", as_at=a.as_at))
+        return f"Wrote the {a.month} report of {a.area} to {a.pdf}."
     return c.get_text("reporting", f"{path}.txt", as_at=a.as_at)
 
 
@@ -83,6 +86,7 @@ def register(cmd: Register, month: Callable[[str], str]) -> None:
     form = q.add_mutually_exclusive_group()
     form.add_argument("--json", action="store_true")
     form.add_argument("--html", metavar="FILE", help="write the printable HTML page here")
+    form.add_argument("--pdf", metavar="FILE", help="write the report as PDF here")
     cmd("read-models", read_models, "which version of reporting's read models answers")
     q = cmd("rebuild", rebuild, "rebuild reporting's read models from its copy of the "
             "events, with a progress bar; the old ones answer until the new are ready")

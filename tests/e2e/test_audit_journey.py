@@ -274,9 +274,9 @@ def test_the_flow_through_the_qa_cli(platform: Platform, area: str, tmp_path: Pa
     calibration = qa_cli(platform, "calibration", "--area", area, "--month", MONTH)
     assert "100%" in calibration
     text = wait_for(lambda: qa_cli(platform, "report", "--area", area, "--month", MONTH),
-                    lambda out: re.search(r"Moderated\s+1\n", out) is not None)
-    assert "Allocated" in text
-    assert "1/1 (100%)" in text
+                    lambda out: re.search(r"Moderated\s+1/1 \(100%\)\n", out) is not None)
+    assert re.search(r"Allocated\s+1\n", text)
+    assert re.search(r"Good\s+1/1 \(100%\)  \(1/1 \(100%\)\)\n", text)
     checkpoints = qa_cli(platform, "checkpoint")
     assert "allocation  checkpoint #" in checkpoints
     verify = qa_cli(platform, "verify")

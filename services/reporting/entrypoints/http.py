@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
-from fastapi.responses import HTMLResponse, PlainTextResponse
+from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from pydantic import AfterValidator, AwareDatetime
 from pydantic_core import PydanticCustomError
 
@@ -15,7 +15,8 @@ from services.reporting.application.monthly_report import handle as report_for
 from services.reporting.application.queries import ReportRecords
 from services.reporting.application.read_models import ReadModels, ReadModelsStatus, SlotStatus
 from services.reporting.domain.report import MonthlyReport
-from services.reporting.entrypoints import page, text
+from services.reporting.entrypoints import figures_csv, page, printed, text
+from services.reporting.entrypoints.figures_csv import Figure
 from shared.http.dependencies import SERVED_AREAS, AreasDep, ClockDep, not_served, provider
 from shared.http.fields import MonthInPath
 from shared.http.problems import AREA_NOT_SERVED, problems
@@ -72,6 +73,33 @@ async def monthly_report_page(service_area: ReportArea, month: MonthInPath,
     percentage beside its count."""
     report = await _report(service_area, month, as_at, records, clock, areas)
     return HTMLResponse(page.render(report))
+
+
+@router.get("/reports/{service_area}/{month}.pdf", tags=["reports"], response_class=Response,
+            responses={200: {"content": {"application/pdf": {}},
+                             "description": "the report page as A4 PDF"}, **problems(404)})
+async def monthly_report_pdf(service_area: ReportArea, month: MonthInPath,
+                             records: RecordsDep, clock: ClockDep, areas: AreasDep,
+                             as_at: AsAt = None) -> Response:
+    """The same page as PDF, for the improvement board's papers and the archive."""
+    report = await _report(service_area, month, as_at, records, clock, areas)
+    name = f"qa-report-{service_area}-{month}.pdf"
+    return Response(await printed.pdf(report), media_type="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{name}"'})
+
+
+@router.get("/reports/{service_area}/{month}/{figure}.csv", tags=["reports"],
+            response_class=PlainTextResponse,
+            responses={200: {"content": {"text/csv": {}}, "description": "one figure as CSV"},
+                       **problems(404)})
+async def monthly_report_figure(service_area: ReportArea, month: MonthInPath, figure: Figure,
+                                records: RecordsDep, clock: ClockDep, areas: AreasDep,
+                                as_at: AsAt = None) -> PlainTextResponse:
+    """One figure of the report as CSV: each share as count, whole and percentage."""
+    report = await _report(service_area, month, as_at, records, clock, areas)
+    return PlainTextResponse(figures_csv.render(report, figure), media_type="text/csv",
+                             headers={"Content-Disposition": f'attachment; filename="'
+                                      f'{service_area}-{month}-{figure.value}.csv"'})
 
 
 @router.get("/reports/{service_area}/{month}", tags=["reports"], responses=problems(404))

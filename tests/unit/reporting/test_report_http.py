@@ -3,12 +3,15 @@ validation, as-at, and the three forms of the report."""
 
 from __future__ import annotations
 
+import csv
+import io
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
 
 import httpx
 import pytest
+from pypdf import PdfReader
 
 from services.reporting.application.queries import ReportRecords
 from services.reporting.domain.records import AllocationRecord, CycleRecord
@@ -101,3 +104,30 @@ async def test_the_page_and_the_text(client: httpx.AsyncClient) -> None:
     text = await client.get("/reports/north/2025-03.txt")
     assert "Completion overall" in text.text
     assert "0/4 (0%)" in text.text
+
+
+async def test_the_pdf_reads_as_the_page_does(client: httpx.AsyncClient) -> None:
+    response = await client.get("/reports/north/2025-03.pdf")
+
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/pdf"
+    words = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "1. How much audit activity have we done?" in words
+    assert "5. What is the impact?" in words
+    assert "0/4 (0%)" in words  # completion overall: nothing returned of a pool of 4
+
+
+async def test_a_figure_as_csv(client: httpx.AsyncClient) -> None:
+    response = await client.get("/reports/north/2025-03/activity-by-month.csv")
+
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert [row["month"] for row in rows][-2:] == ["2025-02", "2025-03"]
+    march = rows[-1]
+    assert (march["auditors_in_pool"], march["allocated"], march["completion_overall"],
+            march["completion_overall_of"], march["completion_overall_percent"]) == (
+        "4", "2", "0", "4", "0")
+    unknown = await client.get("/reports/north/2025-03/nonsense.csv")
+    assert unknown.status_code == 422
+    assert ["path", "figure"] in fields_at_fault(unknown)

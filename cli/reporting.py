@@ -79,6 +79,14 @@ def rebuild(c: QaClient, a: argparse.Namespace) -> str:
     return f"Read models version {version} are live.\n" + _status(found)
 
 
+def publish_feed(c: QaClient, a: argparse.Namespace) -> str:
+    done = c.post("reporting", f"/partnership-feed/{a.month}", {}, a.key)
+    return "\n".join([f"Partnership feed for {a.month}:",
+                      f"  published: {', '.join(done['published']) or 'none'}",
+                      f"  unchanged: {', '.join(done['unchanged']) or 'none'}",
+                      f"  nothing known: {', '.join(done['nothing_known']) or 'none'}"])
+
+
 def register(cmd: Register, month: Callable[[str], str]) -> None:
     q = cmd("report", report, "the month's QA report (--area may be 'partnership')")
     q.add_argument("--month", required=True, type=month, help="YYYY-MM")
@@ -91,3 +99,6 @@ def register(cmd: Register, month: Callable[[str], str]) -> None:
     q = cmd("rebuild", rebuild, "rebuild reporting's read models from its copy of the "
             "events, with a progress bar; the old ones answer until the new are ready")
     q.add_argument("--every", type=float, default=0.5, help=argparse.SUPPRESS)
+    q = cmd("publish-feed", publish_feed, "publish the month's partnership feed (each "
+            "served area's figures, small numbers withheld) where they changed")
+    q.add_argument("--month", required=True, type=month, help="YYYY-MM")

@@ -9,6 +9,7 @@ from services.reporting.application.queries import ReportRecords
 from services.reporting.application.read_models import ReadModels
 from services.reporting.entrypoints.http import router
 from shared.events import REGISTRY
+from shared.events import reporting as published
 from shared.host.definition import ServiceDefinition
 from shared.kit.subscriptions import Subscription
 
@@ -20,7 +21,7 @@ FACTS_SUBSCRIPTION = Subscription(
 
 def definition() -> ServiceDefinition:
     return ServiceDefinition(
-        "reporting", REGISTRY, [], "services.reporting.adapters.migrations",
+        "reporting", REGISTRY, published.CONTRACTS, "services.reporting.adapters.migrations",
         description="Keeps its own copy of every other service's events and answers the "
         "monthly QA report (Gloucestershire's five questions) for a service area or the "
         "whole partnership, now or as it stood at an earlier instant; its read models can "

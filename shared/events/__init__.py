@@ -11,19 +11,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from shared.events import allocation, audit, checkpoints, moderation, tracker
+from shared.events import allocation, audit, checkpoints, moderation, reporting, tracker
 from shared.kernel.contracts import ContractRegistry, EventContract, Upcaster
 
 # Which service publishes each wire type, on its topic: the module it is declared in.
 PUBLISHED_BY: dict[str, str] = {
     contract.type_name: module.__name__.rsplit(".", 1)[-1]
-    for module in (allocation, audit, moderation, tracker) for contract in module.CONTRACTS
+    for module in (allocation, audit, moderation, tracker, reporting)
+    for contract in module.CONTRACTS
 }
 # Every service publishes these about itself, each on its own topic.
 PUBLISHED_BY_EVERY_SERVICE: list[type[EventContract]] = [*checkpoints.CONTRACTS]
 WIRE_CONTRACTS: list[type[EventContract]] = [
     *allocation.CONTRACTS, *audit.CONTRACTS, *moderation.CONTRACTS, *tracker.CONTRACTS,
-    *PUBLISHED_BY_EVERY_SERVICE,
+    *reporting.CONTRACTS, *PUBLISHED_BY_EVERY_SERVICE,
 ]
 
 # Published on the topics before they became internal to their service (the service kit,

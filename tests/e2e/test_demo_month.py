@@ -5,10 +5,12 @@ moderated, the tracker's actions and Children of Concern worked; then the qa CLI
 
 from __future__ import annotations
 
+import csv
 import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -149,3 +151,60 @@ def test_the_monthly_report_reproduces_the_demo_months_figures(
     out = qa_cli(platform, "report", "--area", area, "--month", MONTH)
     assert re.search(r"Completion net of non-operational\s+7/10 \(70%\)", out)
     assert re.search(r"Completion overall\s+7/11 \(64%\)", out)
+
+
+def test_a_rebuild_from_the_shell_gives_the_same_report(platform: Platform,
+                                                        demo_area: str) -> None:
+    area = demo_area
+    qa = platform.client("qa-officer-1", "qa-officer")
+    # Settled first: the demo's last tracker events have arrived (two concerns, one closed).
+    before = wait_for(lambda: qa.get("reporting", f"/reports/{area}/{MONTH}"),
+                      lambda r: r["actions"]["concerns"]["on_tracker"] == 1
+                      and headline(r)["moderated"] == 3)
+    live = qa.get("reporting", "/read-models")["live_version"]
+    env = {**os.environ, **{f"QA_{n.upper()}_URL": u for n, u in platform.urls.items()}}
+    done = subprocess.run([sys.executable, "-m", "cli.main", "rebuild"], env=env,
+                          capture_output=True, text=True, timeout=120, check=False)
+
+    assert done.returncode == 0, done.stderr
+    assert f"Read models version {live + 1} are live." in done.stdout
+    assert re.search(r"\[#{40}\] (\d+)/\1 events", done.stderr), done.stderr  # the bar, full
+    assert qa.get("reporting", f"/reports/{area}/{MONTH}") == before
+
+
+def test_the_partnership_feed_reaches_a_csv_with_small_numbers_withheld(
+        platform: Platform, demo_area: str, tmp_path: Path) -> None:
+    """The demo month's figures (worked out above) as the partnership sees them: 11 in
+    the pool, 9 allocated, 7 completed, 70% and 64%; every grade count is 3 or fewer (7
+    audits over four grades, each at most 2 before moderation and a change moving one),
+    so each is withheld or 0."""
+    area = demo_area
+    qa = platform.client("qa-officer-1", "qa-officer")
+    wait_for(lambda: qa.get("reporting", f"/reports/{area}/{MONTH}"),
+             lambda r: headline(r)["moderated"] == 3)
+    first = qa.post("reporting", f"/partnership-feed/{MONTH}", {})
+    assert area in first["published"]
+    again = qa_cli(platform, "publish-feed", "--month", MONTH)
+    assert re.search(rf"unchanged: .*{area}", again)  # nothing changed: not published twice
+
+    out = tmp_path / "feed.csv"
+    env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": platform.env["KAFKA_BOOTSTRAP_SERVERS"],
+           "KAFKA_TOPIC_PREFIX": platform.env["KAFKA_TOPIC_PREFIX"]}
+
+    def rows() -> dict[str, dict[str, str]]:
+        subprocess.run([sys.executable, "-m", "deploy.partnership_feed_csv", "--out", str(out),
+                        "--idle", "2"], env=env, check=True, capture_output=True, timeout=60)
+        with out.open(newline="") as written:
+            return {r["service_area"]: r for r in csv.DictReader(written)}
+
+    row = wait_for(rows, lambda found: area in found)[area]
+    assert (row["month"], row["auditors_in_pool"], row["allocated"], row["completed"]) == (
+        MONTH, "11", "9", "7")
+    assert (row["completion_net_of_non_operational_percent"],
+            row["completion_overall_percent"]) == ("70", "64")
+    grades = [row[f"grade_{g}"] for g in ("outstanding", "good", "requires-improvement",
+                                           "inadequate")]
+    assert set(grades) <= {"", "0"}
+    assert "" in grades
+    assert row["suppressed_below"] == "5"
+    assert not {"child_ref", "case_id", "auditor_id"} & set(row)

@@ -7,17 +7,27 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
-from pydantic import AfterValidator, AwareDatetime
+from pydantic import AfterValidator, AwareDatetime, BaseModel
 from pydantic_core import PydanticCustomError
 
 from services.reporting.application.monthly_report import PARTNERSHIP, ReportQuery
 from services.reporting.application.monthly_report import handle as report_for
+from services.reporting.application.partnership_feed import FeedPublished, PublishFeed
+from services.reporting.application.partnership_feed import handle as publish_feed
 from services.reporting.application.queries import ReportRecords
 from services.reporting.application.read_models import ReadModels, ReadModelsStatus, SlotStatus
 from services.reporting.domain.report import MonthlyReport
 from services.reporting.entrypoints import figures_csv, page, printed, text
 from services.reporting.entrypoints.figures_csv import Figure
-from shared.http.dependencies import SERVED_AREAS, AreasDep, ClockDep, not_served, provider
+from shared.http.conventions import AskingDep
+from shared.http.dependencies import (
+    SERVED_AREAS,
+    AreasDep,
+    ClockDep,
+    CommandsDep,
+    not_served,
+    provider,
+)
 from shared.http.fields import MonthInPath
 from shared.http.problems import AREA_NOT_SERVED, problems
 from shared.kernel.clock import london_date
@@ -122,3 +132,22 @@ async def rebuild_read_models(models: ReadModelsDep) -> SlotStatus:
     """Start rebuilding the read models from reporting's copy of the events, into the idle
     slot; the live one answers until the new one is complete. 409 while one is under way."""
     return await models.start_rebuild()
+
+
+class FeedRequest(BaseModel):
+    """Nothing to say: the month is in the path. Present so a key's request hash is stable."""
+
+
+@router.post("/partnership-feed/{month}", tags=["partnership feed"], status_code=201,
+             responses=problems(403, 409))
+async def publish_partnership_feed(month: MonthInPath, records: RecordsDep,
+                                   commands: CommandsDep, asked: AskingDep, clock: ClockDep,
+                                   areas: AreasDep) -> FeedPublished:
+    """Publish the month's figures of every served area on reporting's topic (the
+    partnership feed: counts only, small numbers withheld; see the AsyncAPI document),
+    for each area whose figures changed since they were last published."""
+    command = PublishFeed(month=month, areas=sorted(areas), today=london_date(clock.now()))
+    return await publish_feed(
+        command, records=records, commands=commands,
+        context_for=lambda area: asked.command("PublishPartnershipFigures", area,
+                                               FeedRequest(), path={"month": month}))

@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from cli.client import QaClient
+from cli.client import SERVICES, QaClient
 
 Command = Callable[[QaClient, argparse.Namespace], str]
 Register = Callable[[str, Command, str], argparse.ArgumentParser]
@@ -87,6 +87,32 @@ def publish_feed(c: QaClient, a: argparse.Namespace) -> str:
                       f"  nothing known: {', '.join(done['nothing_known']) or 'none'}"])
 
 
+def evidence_pack(c: QaClient, a: argparse.Namespace) -> str:
+    """The pack from reporting's event log, with every service's own answer to whether its
+    store (where the events were decided) is intact: hash chains and signed checkpoints."""
+    if a.child_ref:
+        path = f"/evidence/children/{a.child_ref}"
+    elif a.team and a.month:
+        path = f"/evidence/teams/{a.area}/{a.month}/{a.team}"
+    else:
+        raise SystemExit("give --child-ref, or --team with --month")
+    verification = {service: c.get(service, "/verify") for service in SERVICES}
+    intact = all(v["intact"] for v in verification.values())
+    if a.html:
+        page = c.get_text("reporting", f"{path}.html")
+        checked = "".join(f"<li>{service}: {'intact' if v['intact'] else 'BROKEN'} "
+                          f"({v['events_checked']} events in {v['streams_checked']} "
+                          "streams)</li>" for service, v in verification.items())
+        section = (f"<h2>Hash-chain verification: {'intact' if intact else 'BROKEN'}</h2>"
+                   f"<ul>{checked}</ul>")
+        Path(a.html).write_text(page.replace("</body>", section + "</body>"),
+                                encoding="utf-8")
+        return f"Wrote the evidence pack to {a.html} (stores {'intact' if intact else 'BROKEN'})."
+    found = c.get("reporting", path)
+    return json.dumps({**found, "verification": {"intact": intact, "services": verification}},
+                      indent=2)
+
+
 def register(cmd: Register, month: Callable[[str], str]) -> None:
     q = cmd("report", report, "the month's QA report (--area may be 'partnership')")
     q.add_argument("--month", required=True, type=month, help="YYYY-MM")
@@ -99,6 +125,13 @@ def register(cmd: Register, month: Callable[[str], str]) -> None:
     q = cmd("rebuild", rebuild, "rebuild reporting's read models from its copy of the "
             "events, with a progress bar; the old ones answer until the new are ready")
     q.add_argument("--every", type=float, default=0.5, help=argparse.SUPPRESS)
+    q = cmd("evidence-pack", evidence_pack, "an inspection evidence pack (JSON, or --html "
+            "FILE): everything recorded about a child or a team's month, in order, with "
+            "every store's hash-chain verification")
+    q.add_argument("--child-ref", help="the child's pseudonymous reference")
+    q.add_argument("--team", help="a case team (with --month)")
+    q.add_argument("--month", type=month, help="YYYY-MM (with --team)")
+    q.add_argument("--html", metavar="FILE", help="write the printable page here")
     q = cmd("publish-feed", publish_feed, "publish the month's partnership feed (each "
             "served area's figures, small numbers withheld) where they changed")
     q.add_argument("--month", required=True, type=month, help="YYYY-MM")

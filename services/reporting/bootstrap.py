@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from services.reporting.adapters.event_log import FACTS
+from services.reporting.adapters.evidence import PostgresEvidenceLog
 from services.reporting.adapters.rebuild import PostgresReadModels
 from services.reporting.adapters.records import PostgresReportRecords
+from services.reporting.application.evidence import EvidenceLog
 from services.reporting.application.queries import ReportRecords
 from services.reporting.application.read_models import ReadModels
 from services.reporting.entrypoints.http import router
@@ -27,4 +29,5 @@ def definition() -> ServiceDefinition:
         "whole partnership, now or as it stood at an earlier instant; its read models can "
         "be rebuilt from that copy while the old ones keep answering.",
         routers=[router], subscriptions=[FACTS_SUBSCRIPTION],
-        queries={ReportRecords: PostgresReportRecords, ReadModels: PostgresReadModels})
+        queries={ReportRecords: PostgresReportRecords, ReadModels: PostgresReadModels,
+                 EvidenceLog: PostgresEvidenceLog})

@@ -6,6 +6,7 @@ moderated, the tracker's actions and Children of Concern worked; then the qa CLI
 from __future__ import annotations
 
 import csv
+import json
 import os
 import re
 import subprocess
@@ -208,3 +209,30 @@ def test_the_partnership_feed_reaches_a_csv_with_small_numbers_withheld(
     assert "" in grades
     assert row["suppressed_below"] == "5"
     assert not {"child_ref", "case_id", "auditor_id"} & set(row)
+
+
+def test_an_evidence_pack_for_a_child_from_the_shell(platform: Platform, demo_area: str,
+                                                     tmp_path: Path) -> None:
+    area = demo_area
+    qa = platform.client("qa-officer-1", "qa-officer")
+    moderated = wait_for(lambda: qa.get("moderation", "/moderations", service_area=area,
+                                        status="moderated"), lambda found: len(found) == 3)
+    agreed = next(m for m in moderated if m.get("outcome") == "agreed")
+    child = wait_for(lambda: qa.get("audit", f"/audits/{agreed['audit_id']}/record-summary"),
+                     lambda found: found)["child_ref"]
+
+    pack = json.loads(wait_for(
+        lambda: qa_cli(platform, "evidence-pack", "--child-ref", child),
+        lambda out: "AuditModerated" in out))
+
+    kinds = [e["event_type"] for e in pack["entries"]]
+    assert kinds[0] == "CaseAllocated"
+    assert kinds.index("AuditSubmitted") < kinds.index("AuditModerated")
+    moderation = pack["entries"][kinds.index("AuditModerated")]
+    assert moderation["details"]["outcome"] == "agreed"
+    assert moderation["recorded_by"].startswith(str(agreed["moderator_id"] or "hoq-1"))
+    assert all(e["details"].get("child_ref") in (None, child) for e in pack["entries"])
+    assert pack["verification"]["intact"] is True
+    page = tmp_path / "pack.html"
+    qa_cli(platform, "evidence-pack", "--child-ref", child, "--html", str(page))
+    assert "Hash-chain verification: intact" in page.read_text()

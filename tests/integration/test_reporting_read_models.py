@@ -25,6 +25,7 @@ import asyncpg
 import pytest
 
 from services.reporting.adapters.event_log import FACTS
+from services.reporting.adapters.evidence import PostgresEvidenceLog
 from services.reporting.adapters.rebuild import PostgresReadModels
 from services.reporting.adapters.records import PostgresReportRecords
 from services.reporting.application.monthly_report import ReportQuery, handle
@@ -253,3 +254,26 @@ async def test_a_rebuild_gives_the_same_figures_and_reports_progress(
     assert (await models.rebuild()).slot == "a"
     assert headline(await report(pool, late)) == EXPECTED
     assert {area: await report(pool, area) for area in areas} == before
+
+
+async def test_an_evidence_pack_has_everything_about_the_child_in_order(
+        pool: asyncpg.Pool) -> None:
+    area = an_area()
+    await deliver_all(pool, reversed(march(area).values()))  # arrival order is not the record
+    log = PostgresEvidenceLog(pool)
+
+    entries = await log.for_child([area], "child-001")
+
+    # All but the cycle's two events name the child or are about a record that does:
+    # 3 allocations, 2 submissions, the concern, 2 actions, and the moderation.
+    assert len(entries) == len(march(area)) - 2
+    assert [e.recorded_at.day for e in entries] == sorted(e.recorded_at.day for e in entries)
+    assert entries[0].event_type == "CaseAllocated"
+    last = entries[-1]
+    assert (last.event_type, last.details["original_grade"], last.details["moderated_grade"],
+            last.recorded_by) == ("AuditModerated", "good", "requires-improvement",
+                                  "system:reporting-test")
+    assert [e.event_id for e in await log.for_team(area, MONTH, "east")] == [
+        e.event_id for e in entries]
+    assert await log.for_child([area], "child-999") == []
+    assert await log.for_child([an_area()], "child-001") == []

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from pydantic import AfterValidator, AwareDatetime, BaseModel
 from pydantic_core import PydanticCustomError
 
+from services.reporting.application.evidence import EvidenceLog, EvidencePack, pack
 from services.reporting.application.monthly_report import PARTNERSHIP, ReportQuery
 from services.reporting.application.monthly_report import handle as report_for
 from services.reporting.application.partnership_feed import FeedPublished, PublishFeed
@@ -17,11 +18,13 @@ from services.reporting.application.partnership_feed import handle as publish_fe
 from services.reporting.application.queries import ReportRecords
 from services.reporting.application.read_models import ReadModels, ReadModelsStatus, SlotStatus
 from services.reporting.domain.report import MonthlyReport
-from services.reporting.entrypoints import figures_csv, page, printed, text
+from services.reporting.entrypoints import evidence_page, figures_csv, page, printed, text
 from services.reporting.entrypoints.figures_csv import Figure
+from shared.events.common import CHILD_REF_PATTERN, TEAM_PATTERN
 from shared.http.conventions import AskingDep
 from shared.http.dependencies import (
     SERVED_AREAS,
+    AreaPath,
     AreasDep,
     ClockDep,
     CommandsDep,
@@ -31,13 +34,16 @@ from shared.http.dependencies import (
 from shared.http.fields import MonthInPath
 from shared.http.problems import AREA_NOT_SERVED, problems
 from shared.kernel.clock import london_date
+from shared.kernel.errors import NotFound
 from shared.kernel.identifiers import SLUG_PATTERN
 
 router = APIRouter()
 report_records = provider(ReportRecords)
 read_models = provider(ReadModels)
+evidence_log = provider(EvidenceLog)
 RecordsDep = Annotated[ReportRecords, Depends(report_records)]
 ReadModelsDep = Annotated[ReadModels, Depends(read_models)]
+EvidenceDep = Annotated[EvidenceLog, Depends(evidence_log)]
 
 
 def _area_or_partnership(area: str) -> str:
@@ -151,3 +157,55 @@ async def publish_partnership_feed(month: MonthInPath, records: RecordsDep,
         command, records=records, commands=commands,
         context_for=lambda area: asked.command("PublishPartnershipFigures", area,
                                                FeedRequest(), path={"month": month}))
+
+
+ChildRefPath = Annotated[str, Path(pattern=CHILD_REF_PATTERN,
+                                   description="the child's pseudonymous reference")]
+TeamPath = Annotated[str, Path(pattern=TEAM_PATTERN)]
+
+
+async def _child_pack(child_ref: str, log: EvidenceLog, areas: frozenset[str]) -> EvidencePack:
+    entries = await log.for_child(sorted(areas), child_ref)
+    if not entries:
+        raise NotFound(f"nothing is recorded about a child {child_ref!r}")
+    return pack(f"child {child_ref}", sorted(areas), entries)
+
+
+async def _team_pack(area: str, month: str, team: str, log: EvidenceLog) -> EvidencePack:
+    entries = await log.for_team(area, month, team)
+    if not entries:
+        raise NotFound(f"nothing is recorded about team {team!r} in {month} in {area}")
+    return pack(f"team {team}, {month}, {area}", [area], entries)
+
+
+@router.get("/evidence/children/{child_ref}.html", tags=["evidence packs"],
+            response_class=HTMLResponse, responses=problems(404))
+async def child_evidence_page(child_ref: ChildRefPath, log: EvidenceDep,
+                              areas: AreasDep) -> HTMLResponse:
+    """The child's evidence pack as a printable page."""
+    return HTMLResponse(evidence_page.render(await _child_pack(child_ref, log, areas)))
+
+
+@router.get("/evidence/children/{child_ref}", tags=["evidence packs"], responses=problems(404))
+async def child_evidence(child_ref: ChildRefPath, log: EvidenceDep,
+                         areas: AreasDep) -> EvidencePack:
+    """Everything recorded about a child, in order: allocation, audit submissions,
+    moderation and grade changes (and who made them), actions and their history, Child of
+    Concern decisions."""
+    return await _child_pack(child_ref, log, areas)
+
+
+@router.get("/evidence/teams/{service_area}/{month}/{team}.html", tags=["evidence packs"],
+            response_class=HTMLResponse, responses=problems(404))
+async def team_evidence_page(service_area: AreaPath, month: MonthInPath, team: TeamPath,
+                             log: EvidenceDep) -> HTMLResponse:
+    """A team's month as a printable evidence page."""
+    return HTMLResponse(evidence_page.render(await _team_pack(service_area, month, team, log)))
+
+
+@router.get("/evidence/teams/{service_area}/{month}/{team}", tags=["evidence packs"],
+            responses=problems(404))
+async def team_evidence(service_area: AreaPath, month: MonthInPath, team: TeamPath,
+                        log: EvidenceDep) -> EvidencePack:
+    """Everything recorded about a team's cases audited in a month, in order."""
+    return await _team_pack(service_area, month, team, log)

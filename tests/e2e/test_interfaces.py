@@ -297,7 +297,10 @@ def test_api_docs_need_nothing_but_the_service(platform: Platform, service: str,
 # --- ... and in a real browser, with everything off this machine cut off ------------
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
+def browser(platform: Platform) -> Iterator[Browser]:
+    # Under the platform, so it closes first: Playwright's event loop, while open, keeps
+    # the platform's teardown from running asyncio (between one broker's platform and the
+    # next).
     with chromium() as launched:
         yield launched
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import asyncio
 
-from weasyprint import HTML
-
 from services.reporting.domain.report import MonthlyReport
 from services.reporting.entrypoints import page
 
 
 def _pdf(html: str) -> bytes:
+    # Imported here: WeasyPrint loads Pango when imported, and a host without it should
+    # still answer every other report (the PDF route then fails, saying why, in the log).
+    from weasyprint import HTML
+
     document: bytes = HTML(string=html).write_pdf()
     return document
 

@@ -56,7 +56,7 @@ REACHABLE = {
     "audit": ["GET /audits"],
     "moderation": ["GET /moderations"],
     "tracker": ["GET /actions", "GET /children-of-concern"],
-    "reporting": [],
+    "reporting": ["GET /read-models"],
 }
 
 

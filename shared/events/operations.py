@@ -14,8 +14,14 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from shared.kernel.contracts import EventContract, PersonalData
+from shared.kernel.identifiers import StreamId
 
-ErrorText = Annotated[str, Field(max_length=2000)]
+# Why it failed, as `describe` puts it: meant to hold no value, yet a handler's own error
+# text could quote one, so it is treated as personal.
+ErrorText = Annotated[str, PersonalData(), Field(max_length=2000)]
+ConsumerName = Annotated[str, Field(pattern=r"^[A-Za-z0-9._-]{1,249}$")]
+TopicName = Annotated[str, Field(pattern=r"^[A-Za-z0-9._-]{1,249}$")]
+EventTypeName = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9]{0,127}$")]
 
 
 class MessageDeadLettered(EventContract):
@@ -25,9 +31,9 @@ class MessageDeadLettered(EventContract):
 
     type_name = "MessageDeadLettered"
     dead_letter_id: uuid.UUID
-    consumer: str
-    subscription: str
-    source_topic: str
+    consumer: ConsumerName
+    subscription: ConsumerName
+    source_topic: TopicName
     partition: Annotated[int, Field(ge=0)]
     offset: Annotated[int, Field(ge=0)]
     key: Annotated[str | None, PersonalData()] = None
@@ -37,8 +43,8 @@ class MessageDeadLettered(EventContract):
     error: ErrorText
     # From the envelope, when it could be read.
     event_id: uuid.UUID | None = None
-    event_type: str | None = None
-    stream_id: str | None = None
+    event_type: EventTypeName | None = None
+    stream_id: StreamId | None = None
 
 
 class DeadLetterReplayed(EventContract):

@@ -11,7 +11,9 @@ from typing import Any
 from faststream.kafka import KafkaBroker
 
 from shared.events import PUBLISHED_BY_EVERY_SERVICE, WITHDRAWN
+from shared.host.dead_letter_desk import DeadLetterDesk
 from shared.host.resources import ServiceResources
+from shared.host.sampling import MetricsSampler
 from shared.kernel.contracts import EventContract
 from shared.kernel.envelope import EventMetadata
 from shared.kit.projection import Projection
@@ -37,6 +39,10 @@ class MessagingHost:
         self.relay: OutboxRelay | None = None
         self.consumers: list[EventConsumer] = []
         self._tasks: list[asyncio.Task[None]] = []
+        self.desk = DeadLetterDesk(resources, self.consumer_named)
+
+    def consumer_named(self, name: str) -> EventConsumer | None:
+        return next((consumer for consumer in self.consumers if consumer.name == name), None)
 
     def topic_of(self, service: str) -> str:
         return topic_for(self.kafka.topic_prefix, service)
@@ -78,16 +84,21 @@ class MessagingHost:
                 [self.topic_of(source) for source in subscription.sources],
                 self._handlers(subscription), self.definition.registry, resources.pool,
                 self.dead_letter_topic(subscription), tenant=resources.settings.tenant,
-                passed_over=WITHDRAWN,
+                passed_over=WITHDRAWN, subscription=subscription.name,
+                metrics=resources.telemetry.metrics, set_aside=self.desk.set_aside,
             )
             attach(self.broker, consumer, self.kafka)
             self.consumers.append(consumer)
+            resources.telemetry.metrics.watch(consumer)
         try:
             # Joining consumer groups can stall on a broker that mishandles a departed
             # member (seen with tansu 0.6); fail loudly so a supervisor restarts us.
             await asyncio.wait_for(self.broker.start(), timeout=90)
         except TimeoutError as error:
             raise RuntimeError("could not join the consumer groups within 90 s") from error
+        relay = self.relay
+        self._tasks.append(asyncio.create_task(
+            MetricsSampler(resources, lambda: relay.active.is_set()).run(), name="metrics"))
         for job in self.definition.jobs:
             name = getattr(job, "__name__", type(job).__name__)
             self._tasks.append(asyncio.create_task(job(resources.job_context()), name=name))

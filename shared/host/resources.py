@@ -22,6 +22,7 @@ from shared.postgres.checkpoints import (
     log_path,
     verify_against_checkpoints,
 )
+from shared.postgres.dead_letters import DEAD_LETTERS, DeadLetterList
 from shared.postgres.event_store import EventStore
 from shared.postgres.migrator import SHARED_MIGRATIONS_PACKAGE, load_migrations
 from shared.postgres.pool import create_pool
@@ -29,6 +30,7 @@ from shared.postgres.provisioning import ServiceDatabase, provision
 from shared.postgres.transactions import PostgresTransactions
 from shared.settings import DatabaseSettings
 from shared.signing import SigningKey
+from shared.telemetry import Telemetry
 
 
 class ServiceResources:
@@ -44,9 +46,13 @@ class ServiceResources:
         self.store: EventStore
         self.transactions: PostgresTransactions
         self.commands: CommandRunner
+        self.dead_letters: DeadLetterList
         self.provided: dict[type[Any], Any] = {}
         self.checkpointer: Checkpointer | None = None
         self._signing: tuple[SigningKey, CheckpointLog] | None = None
+        # Metrics and spans of this service; its own registry, so several services can
+        # share a process (tests) without their series mixing.
+        self.telemetry = Telemetry.create(definition.name, settings.tracer(definition.name))
 
     @property
     def pool(self) -> asyncpg.Pool:
@@ -70,9 +76,13 @@ class ServiceResources:
         self._pool = await create_pool(self.database.app_dsn, self.schema,
                                        max_size=self.database_settings.database_pool_max)
         self.store = EventStore(self._pool)
-        self.transactions = PostgresTransactions(self.store, self.definition.projections)
+        # Every service keeps its dead letters the same way, beside its own read models.
+        self.transactions = PostgresTransactions(
+            self.store, [*self.definition.projections, DEAD_LETTERS])
+        self.dead_letters = DeadLetterList(self._pool)
         self.commands = CommandRunner(self.transactions, self.definition.registry,
-                                      self.settings.tenant, self.clock)
+                                      self.settings.tenant, self.clock,
+                                      telemetry=self.telemetry)
         self.provided = {port: build(self._pool)
                          for port, build in self.definition.queries.items()}
         if self._signing is not None:
@@ -94,6 +104,9 @@ class ServiceResources:
         except Exception:  # unreachable, timed out, pool closed: all mean "down"
             return {"database": "down"}
         return {"database": "ok"}
+
+    async def dead_letters_pending(self) -> list[tuple[str, int]]:
+        return await self.dead_letters.pending_by_subscription()
 
     def job_context(self) -> JobContext:
         return JobContext(self.commands, self.clock, self.provided)

@@ -10,7 +10,7 @@ from contextvars import ContextVar
 
 _FIELDS: ContextVar[dict[str, str]] = ContextVar("qa_log_fields", default={})  # noqa: B039
 _WITHHELD: ContextVar[frozenset[str]] = ContextVar("qa_log_withheld",
-                                                    default=frozenset())  # noqa: B039
+                                                    default=frozenset())
 
 
 def log_fields() -> dict[str, str]:

@@ -11,7 +11,7 @@ import json
 import logging
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 
 from opentelemetry import trace
@@ -27,6 +27,15 @@ _SECRETS: set[str] = set()
 def withhold_secrets(values: Iterable[str | None]) -> None:
     """Register configured secrets (passwords, tokens): never written to a log."""
     _SECRETS.update(value for value in values if value and len(value) >= 4)
+
+
+_SECRET_NAME = re.compile(r"PASSWORD|SECRET|TOKEN", re.I)
+
+
+def secrets_in(environment: Mapping[str, str]) -> list[str]:
+    """The values of the variables that name a password, secret or token (a service's
+    database or broker password, its SMTP password, a sign-in client secret)."""
+    return [value for name, value in environment.items() if _SECRET_NAME.search(name)]
 
 
 def scrub(text: str) -> str:

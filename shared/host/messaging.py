@@ -25,6 +25,7 @@ from shared.messaging.inbox import Delivery, Handler
 from shared.messaging.kafka import ensure_topics
 from shared.messaging.relay import OutboxRelay
 from shared.settings import KafkaSettings, dead_letter_topic, topic_for
+from shared.telemetry.tracing import child_span, envelope_attributes
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,7 @@ class MessagingHost:
             self.kafka, poll_interval=resources.settings.relay_poll_interval,
             publishes={contract.type_name
                        for contract in [*self.definition.publishes, *PUBLISHED_BY_EVERY_SERVICE]},
+            telemetry=resources.telemetry,
         )
         self._tasks.append(asyncio.create_task(self.relay.run(), name="outbox-relay"))
         if resources.checkpointer is not None:
@@ -85,7 +87,7 @@ class MessagingHost:
                 self._handlers(subscription), self.definition.registry, resources.pool,
                 self.dead_letter_topic(subscription), tenant=resources.settings.tenant,
                 passed_over=WITHDRAWN, subscription=subscription.name,
-                metrics=resources.telemetry.metrics, set_aside=self.desk.set_aside,
+                telemetry=resources.telemetry, set_aside=self.desk.set_aside,
             )
             attach(self.broker, consumer, self.kafka)
             self.consumers.append(consumer)
@@ -127,7 +129,9 @@ class MessagingHost:
                                   self.definition.registry, metadata, cause=delivery.envelope)
                 await reaction(delivery.event, unit)
             if projection is not None:
-                await projection.apply(delivery.conn, delivery.envelope, delivery.event)
+                with child_span(f"project {projection.name}",
+                                envelope_attributes(delivery.envelope)):
+                    await projection.apply(delivery.conn, delivery.envelope, delivery.event)
 
         return handle
 

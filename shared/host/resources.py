@@ -35,7 +35,8 @@ from shared.telemetry import Telemetry
 
 class ServiceResources:
     def __init__(self, definition: ServiceDefinition, settings: ServiceSettings,
-                 database: DatabaseSettings, clock: Clock | None = None) -> None:
+                 database: DatabaseSettings, clock: Clock | None = None,
+                 telemetry: Telemetry | None = None) -> None:
         self.definition = definition
         self.settings = settings
         self.database_settings = database
@@ -52,7 +53,8 @@ class ServiceResources:
         self._signing: tuple[SigningKey, CheckpointLog] | None = None
         # Metrics and spans of this service; its own registry, so several services can
         # share a process (tests) without their series mixing.
-        self.telemetry = Telemetry.create(definition.name, settings.tracer(definition.name))
+        self.telemetry = telemetry or Telemetry.create(definition.name,
+                                                       settings.tracer(definition.name))
 
     @property
     def pool(self) -> asyncpg.Pool:

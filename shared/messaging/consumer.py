@@ -51,16 +51,32 @@ from typing import Any, Literal
 import asyncpg
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.errors import KafkaError
+from opentelemetry.trace import SpanKind
 from pydantic import ValidationError
 
 from shared.events.operations import MessageDeadLettered
-from shared.kernel.contracts import ContractRegistry, EventContract, describe_validation_error
+from shared.kernel.contracts import (
+    ContractRegistry,
+    EventContract,
+    describe_validation_error,
+    personal_values,
+)
+from shared.kernel.envelope import Envelope
 from shared.kernel.errors import ConcurrencyError
 from shared.kernel.identifiers import STREAM_ID_PATTERN
 from shared.kit.dead_letters import dead_letter_id
 from shared.kit.routing import DeadLetter, PassOver, route
 from shared.messaging.inbox import Handler, take_effect_once
-from shared.telemetry.metrics import ServiceMetrics
+from shared.telemetry import Telemetry
+from shared.telemetry.context import logged_with
+from shared.telemetry.tracing import (
+    derived_span,
+    envelope_attributes,
+    publish_span_id,
+    trace_id_of,
+    work_span_id,
+    working,
+)
 
 Reason = Literal["undecodable", "foreign-tenant", "handler-failed"]
 ReplayOutcome = Literal["applied", "already-applied", "passed-over"]
@@ -123,7 +139,7 @@ class EventConsumer:
         tenant: str | None = None,
         passed_over: Collection[str] = (),
         subscription: str | None = None,
-        metrics: ServiceMetrics | None = None,
+        telemetry: Telemetry | None = None,
         set_aside: SetAside | None = None,
     ) -> None:
         self.name = name
@@ -143,7 +159,8 @@ class EventConsumer:
         self._epochs: dict[tuple[str, int], set[str]] = {}
         self.rewinds = 0
         self.subscription = subscription or name
-        self._metrics = metrics
+        self._telemetry = telemetry or Telemetry.quiet()
+        self._metrics = telemetry.metrics if telemetry is not None else None
         self._set_aside = set_aside
         # Where this process has got to on each partition, and the consumer that fetched
         # it (for the high-water marks): consumer lag and read-model staleness.
@@ -204,7 +221,31 @@ class EventConsumer:
             return
         if isinstance(routed, PassOver):
             return
-        envelope, event = routed.envelope, routed.event
+        envelope = routed.envelope
+        with self._handling(envelope, routed.event):
+            await self._apply(record, routed.envelope, routed.event)
+
+    def _handling(self, envelope: Envelope, event: EventContract
+                  ) -> contextlib.AbstractContextManager[Any]:
+        """The span of this event's handling here (a child of its publish span, so the
+        trace crosses services), and its ids on every log line meanwhile, with its personal
+        values kept out of them."""
+        telemetry = self._telemetry
+        span = derived_span(
+            telemetry.tracer, f"handle {envelope.event_type}",
+            trace_id=trace_id_of(envelope.correlation_id),
+            span_id=work_span_id(telemetry.service, envelope.event_id),
+            parent_span_id=publish_span_id(envelope.event_id), kind=SpanKind.CONSUMER,
+            attributes={**envelope_attributes(envelope), "qa.service": telemetry.service,
+                        "qa.consumer": self.name})
+        stack = contextlib.ExitStack()
+        stack.enter_context(working(telemetry.tracer, span))
+        stack.enter_context(logged_with(
+            personal_values(event), event_id=envelope.event_id, event_type=envelope.event_type,
+            correlation_id=envelope.correlation_id, causation_id=envelope.causation_id))
+        return stack
+
+    async def _apply(self, record: Any, envelope: Envelope, event: EventContract) -> None:
         handler = self.handlers[type(event)]
         attempt, backoff = 0, 0.05
         while True:
@@ -264,8 +305,9 @@ class EventConsumer:
             return "passed-over"
         handler = self.handlers[type(routed.event)]
         try:
-            applied = await take_effect_once(self.pool, self.name, routed.envelope,
-                                             routed.event, handler)
+            with self._handling(routed.envelope, routed.event):
+                applied = await take_effect_once(self.pool, self.name, routed.envelope,
+                                                 routed.event, handler)
         except Exception as error:
             if is_transient(error):
                 raise

@@ -25,6 +25,7 @@ import hashlib
 import uuid
 from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
+from typing import TYPE_CHECKING
 
 from opentelemetry import context as otel_context
 from opentelemetry import trace
@@ -42,6 +43,9 @@ from opentelemetry.trace import (
 from opentelemetry.util.types import AttributeValue
 
 from shared.kernel.envelope import Envelope
+
+if TYPE_CHECKING:
+    from shared.telemetry import Telemetry
 
 _NEXT_TRACE_ID: ContextVar[int | None] = ContextVar("qa_next_trace_id", default=None)
 _NEXT_SPAN_ID: ContextVar[int | None] = ContextVar("qa_next_span_id", default=None)
@@ -113,6 +117,17 @@ def derived_span(tracer: Tracer, name: str, *, trace_id: int, span_id: int,
     finally:
         _NEXT_SPAN_ID.reset(span_token)
         _NEXT_TRACE_ID.reset(trace_token)
+
+
+def publish_span(telemetry: Telemetry, envelope: Envelope) -> Span:
+    """An event's relay publish (the caller ends it once the broker acknowledged): a child
+    of the work that recorded it, in the service whose relay publishes it."""
+    return derived_span(
+        telemetry.tracer, f"publish {envelope.event_type}",
+        trace_id=trace_id_of(envelope.correlation_id), span_id=publish_span_id(envelope.event_id),
+        parent_span_id=work_span_id(telemetry.service, envelope.causation_id),
+        kind=SpanKind.PRODUCER,
+        attributes={**envelope_attributes(envelope), "qa.service": telemetry.service})
 
 
 def envelope_attributes(envelope: Envelope) -> dict[str, AttributeValue]:

@@ -181,14 +181,21 @@ class EventConsumer:
             self._caught_up_at = time.monotonic()
 
     def lag(self) -> dict[tuple[str, int], int]:
-        """Records fetched-known on each partition this process has read and not yet
-        applied (from the high-water mark of its last fetch)."""
+        """Records on each partition assigned to this process that it has read from and
+        not yet applied (from the high-water mark of its last fetch)."""
         kafka = self._kafka
         if kafka is None:
             return {}
         lag: dict[tuple[str, int], int] = {}
+        try:
+            assigned = kafka.assignment()
+        except Exception:  # not subscribed (yet, or any more): nothing to report
+            return {}
         for (topic, partition), position in self._next.items():
-            highwater = kafka.highwater(TopicPartition(topic, partition))
+            here = TopicPartition(topic, partition)
+            if here not in assigned:
+                continue  # moved to another member in a rebalance: its lag is theirs
+            highwater = kafka.highwater(here)
             if highwater is not None:
                 lag[(topic, partition)] = max(0, highwater - position)
         return lag

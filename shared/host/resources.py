@@ -53,8 +53,9 @@ class ServiceResources:
         self._signing: tuple[SigningKey, CheckpointLog] | None = None
         # Metrics and spans of this service; its own registry, so several services can
         # share a process (tests) without their series mixing.
-        self.telemetry = telemetry or Telemetry.create(definition.name,
-                                                       settings.tracer(definition.name))
+        self._spans = settings.tracer_provider(definition.name)
+        self.telemetry = telemetry or Telemetry.create(
+            definition.name, self._spans.get_tracer("qa-platform") if self._spans else None)
 
     @property
     def pool(self) -> asyncpg.Pool:
@@ -116,3 +117,6 @@ class ServiceResources:
     async def stop(self) -> None:
         if self._pool is not None:
             await self._pool.close()
+        if self._spans is not None:
+            # Send the spans still batched; the exporter gives up after its own timeout.
+            await asyncio.to_thread(self._spans.shutdown)

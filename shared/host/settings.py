@@ -5,8 +5,8 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any, Literal
 
+from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
-from opentelemetry.trace import Tracer
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -52,15 +52,15 @@ class ServiceSettings(BaseSettings):
     # letters, the domain clocks).
     metrics_sample_interval: float = Field(default=5.0, gt=0)
 
-    def tracer(self, service: str) -> Tracer | None:
-        """The service's tracer if spans are exported; None: spans go nowhere."""
+    def tracer_provider(self, service: str) -> TracerProvider | None:
+        """Where the service's spans go, if they are exported; None: nowhere."""
         if self.traces_exporter == "none":
             return None
         # Imported here: a deployment that exports nothing never loads the exporter.
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
         exporter = OTLPSpanExporter(endpoint=self.otlp_traces_endpoint)
-        return tracer_provider(service, BatchSpanProcessor(exporter)).get_tracer("qa-platform")
+        return tracer_provider(service, BatchSpanProcessor(exporter))
 
     @field_validator("service_areas", mode="before")
     @classmethod

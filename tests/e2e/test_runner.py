@@ -22,6 +22,7 @@ from pathlib import Path
 import asyncpg
 import httpx
 import pytest
+from aiokafka import AIOKafkaProducer
 from prometheus_client.parser import text_string_to_metric_families
 
 from deploy import demo
@@ -263,6 +264,28 @@ def qa(ports: Ports, *args: str) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, timeout=120, check=False)
 
 
+async def send_poison(ports: Ports, topic: str) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=f"127.0.0.1:{ports.broker}")
+    await producer.start()
+    try:
+        await producer.send_and_wait(topic, b"{not json", key=b"poison")
+    finally:
+        await producer.stop()
+
+
+def poll_rows(ports: Ports, *args: str, timeout: float = 60) -> list[list[str]]:
+    """The rows of a `qa` table once it has any (header and rule left out)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        listing = qa(ports, *args)
+        assert listing.returncode == 0, listing.stderr
+        rows = [line.split() for line in listing.stdout.splitlines()[2:] if line.strip()]
+        if rows:
+            return rows
+        assert time.monotonic() < deadline, listing.stdout
+        time.sleep(0.5)
+
+
 def platform_command(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "deploy.platform", *args], cwd=ROOT, env=ENV,
                           stdin=subprocess.DEVNULL, capture_output=True, text=True,
@@ -277,6 +300,15 @@ def test_a_backup_restored_into_a_destroyed_folder_verifies_and_reports_the_same
     runners.append((first, data_dir, ports))
     first.wait_for(RUNNING, timeout=300)
     month = (data_dir / "demo-loaded").read_text().strip()
+    # A record nobody can read on the audit topic: each consumer of it sets it aside, and
+    # an operator discards one with `qa` from a shell.
+    asyncio.run(send_poison(ports, "qa.audit.events"))
+    pending = poll_rows(ports, "dead-letters", "--status", "pending")
+    assert {row[3] for row in pending} == {"undecodable"}
+    discarded = qa(ports, "--as", "ops-sam", "--role", "platform-operator", "dead-letters",
+                   "discard", pending[0][1], "--reason", "a test record, never an event")
+    assert discarded.returncode == 0, discarded.stderr
+    assert "discarded" in discarded.stdout
     before = settled_report(ports, month)
     assert qa(ports, "verify").returncode == 0
 
@@ -309,4 +341,8 @@ def test_a_backup_restored_into_a_destroyed_folder_verifies_and_reports_the_same
     # The broker was empty: the relays published everything again, the inboxes absorbed
     # the repeats, and the report gives the same figures.
     assert settled_report(ports, month) == before
+    # The dead letters and the decision about one came back with the stores.
+    after = poll_rows(ports, "dead-letters")
+    assert sorted((row[1], row[5]) for row in after) == sorted(
+        (row[1], "discarded" if row[1] == pending[0][1] else "pending") for row in pending)
     assert again.interrupt() == 0

@@ -201,7 +201,13 @@ class EventConsumer:
         return lag
 
     def behind_since(self) -> float | None:
-        return self._caught_up_at if any(self.lag().values()) else None
+        """When it was last seen caught up (after a record, or at a scrape), if it is
+        behind now: an idle consumer that falls behind is not counted stale for the idle
+        hours before."""
+        if any(self.lag().values()):
+            return self._caught_up_at
+        self._caught_up_at = time.monotonic()
+        return None
 
     def _rewound_for_a_rebuilt_log(self, record: Any, kafka_consumer: AIOKafkaConsumer) -> bool:
         epoch = next((value for key, value in record.headers or () if key == "relay_epoch"),

@@ -5,6 +5,8 @@ broker (or, with --kafka apache, Apache Kafka fetched by Maven, data kept in --d
 unless DATABASE_URL / KAFKA_BOOTSTRAP_SERVERS point elsewhere; then the five services as
 separate processes; loads the demo month once; and waits. Ctrl-C stops it all.
 One runner at a time per data folder: a second is refused, naming the first.
+`qa-platform backup` and `restore` keep the data folder safe and bring it back
+(deploy/backup.py).
 """
 
 from __future__ import annotations

@@ -36,7 +36,6 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
-from functools import partial
 from pathlib import Path
 from statistics import median
 from typing import Any, TypeVar
@@ -45,6 +44,7 @@ import asyncpg
 import httpx
 
 from cli.client import QaClient, ServiceError, ServiceUnreachable
+from deploy.demo import audit_on_core_tool
 from deploy.platform import checkpoint_keys, keep_broker_running
 from deploy.processes import SERVICES, ServiceProcess, service_processes
 from shared.infra.apache_kafka import ApacheKafka
@@ -60,6 +60,21 @@ GRADES = ("outstanding", "good", "requires-improvement", "inadequate")
 TEAMS = ("front-door", "assessment", "safeguarding", "children-in-care")
 # One auditor per team; a case is allocated to an auditor of another team.
 AUDITORS = {team: f"aud-{team}" for team in TEAMS}
+MODERATOR = "mod-chaos"
+OWNERS_TEAM = "chaos"  # the action's owner: hos-chaos
+
+
+def _staff_csv(today: str) -> str:
+    """The staff directory in the import's form (deploy/demo.py shows every column). The
+    moderator is drawn from the auditor pool, so is a trained auditor too, and sits in no
+    case's team: nobody moderates their own team's work."""
+    rows = [f"{auditor},team-manager,{team},full-time,2025-04-01,,,no,{today}"
+            for team, auditor in AUDITORS.items()]
+    rows += [f"{MODERATOR},senior-manager,quality-assurance,full-time,2025-04-01,"
+             f"2025-09-01,,no,{today}",
+             f"hos-{OWNERS_TEAM},head-of-service,safeguarding,full-time,,,,no,{today}"]
+    return ("person_id,role,team,working_pattern,auditor_since,moderator_since,manager_id,"
+            "external,effective_on\n" + "\n".join(rows) + "\n")
 
 
 @dataclass(frozen=True)
@@ -220,15 +235,21 @@ class Chaos:
     def run(self) -> None:
         started = time.monotonic()
         next_kill = started + self.rng.uniform(*self.options.kill_every)
-        while not self.stop.wait(0.2):
+        while True:
+            # The flows may all be answered before every outage was due (an outage's
+            # recovery holds back what follows): the rest then happen at once, so a run
+            # never reports an outage it did not cause.
+            stopping = self.stop.wait(0.2)
+            if stopping and not self.outages:
+                break
             now = time.monotonic()
-            if self.outages and now - started >= self.outages[0][0]:
+            if self.outages and (stopping or now - started >= self.outages[0][0]):
                 _, what = self.outages.pop(0)
                 self._outage(what)
                 # No service kill until it is over, so its recovery is its own.
                 self._join_watchers(300)
                 next_kill = time.monotonic() + self.rng.uniform(*self.options.kill_every)
-            elif now >= next_kill:
+            elif not stopping and now >= next_kill:
                 self._kill_a_service()
                 next_kill = now + self.rng.uniform(*self.options.kill_every)
         self._join_watchers(300)
@@ -294,18 +315,20 @@ def _retrying(step: Callable[[], T], deadline: float, *, not_yet: tuple[int, ...
     """Call until answered: a service down, restarting or busy is waited for; `not_yet`
     statuses mean what the step needs has not arrived yet (an event still travelling)."""
     pause = 0.2
+    last: Exception | None = None
     while True:
         try:
             return step()
-        except (ServiceUnreachable, httpx.TransportError):
+        except (ServiceUnreachable, httpx.TransportError) as error:
             # Refused, timed out, or cut off mid-answer by a kill: whether it took effect
             # or not, the same idempotency key makes trying again safe.
-            pass
+            last = error
         except ServiceError as error:
             if error.status < 500 and error.status not in (409, *not_yet):
                 raise
+            last = error
         if time.monotonic() > deadline:
-            raise TimeoutError("no answer before the flow's deadline")
+            raise TimeoutError(f"no answer before the flow's deadline; the last: {last}")
         time.sleep(pause)
         pause = min(pause * 1.5, 2.0)
 
@@ -315,7 +338,7 @@ class Flows:
         self.options = options
         self.run = run
         self.month = london_date(SystemClock().now()).strftime("%Y-%m")
-        self.due = (london_date(SystemClock().now()) + timedelta(days=20)).isoformat()
+        self.due = london_date(SystemClock().now()) + timedelta(days=20)
         self.qa = QaClient("chaos-officer", "qa-officer", urls, timeout=15)
         self.expected = Expected()
         self.stuck: list[str] = []
@@ -325,14 +348,19 @@ class Flows:
         return "-".join(["chaos", self.run, *map(str, parts)])
 
     def prepare(self) -> None:
+        """The area's staff (an auditor per team, a moderator, the actions' owner), the
+        month's cycle moderated by that moderator, and every audit sampled."""
         deadline = time.monotonic() + 120
-        _retrying(lambda: self.qa.post("allocation", "/cycles",
-                                       {"service_area": AREA, "month": self.month},
-                                       self.key("cycle")), deadline)
-        for team, auditor in AUDITORS.items():
-            body = {"service_area": AREA, "auditor_id": auditor, "team": team}
-            _retrying(partial(self.qa.post, "allocation", "/auditors", body,
-                              self.key("auditor", auditor)), deadline)
+        staff = _staff_csv(london_date(SystemClock().now()).isoformat())
+        _retrying(lambda: self.qa.post_csv("allocation", "/imports/staff", staff,
+                                           self.key("staff"), service_area=AREA), deadline)
+        _retrying(lambda: self.qa.post("allocation", "/cycles", {
+            "service_area": AREA, "month": self.month, "moderating": [MODERATOR]},
+            self.key("cycle")), deadline)
+        _retrying(lambda: self.qa.as_("hoq-chaos", "head-of-quality").post(
+            "moderation", f"/sampling-policies/{AREA}",
+            {"random_share": 1.0, "newly_trained_first_n": 0, "seed": 1},
+            self.key("sampling")), deadline)
 
     def audit(self, index: int) -> None:
         grade = GRADES[index % len(GRADES)]
@@ -352,13 +380,11 @@ class Flows:
                 "auditor_id": auditor, "allocation_id": str(allocation_id)},
                 self.key("allocate", index)), deadline)
             self._acknowledged(allocated=1)
-            body: dict[str, Any] = {"overall_grade": grade, "action": {
-                "description": "Review the plan with the family", "owner_id": "hos-chaos",
-                "due_date": self.due}}
-            category = None
-            if grade == "inadequate":
-                category = 1 + (index // len(GRADES)) % 2
-                body["child_of_concern"] = {"category": category, "reason": "Risk unassessed"}
+            category = 1 + (index // len(GRADES)) % 2 if grade == "inadequate" else None
+            body = audit_on_core_tool(grade, category, OWNERS_TEAM,
+                                      [self.due, self.due], index)
+            # One action per audit, so each count below is one event per flow.
+            body["actions"] = body["actions"][:1]  # type: ignore[index]
             # 404 until the allocation has travelled to the audit service.
             _retrying(lambda: self.qa.as_(auditor, "auditor").post(
                 "audit", f"/audits/{audit_id}/submission", body, self.key("submit", index)),
@@ -367,12 +393,13 @@ class Flows:
             changed = index % 3 == 0
             moderated = ("good" if grade != "good" else "requires-improvement") \
                 if changed else grade
-            verdict: dict[str, Any] = {"outcome": "agreed"}
+            verdict: dict[str, Any] = {"outcome": "agreed",
+                                       "rationale": "Grades well evidenced"}
             if changed:
                 verdict = {"outcome": "grade-changed", "moderated_grade": moderated,
                            "rationale": "Evidence does not support the grade"}
             # 404 until the submission has travelled to the moderation queue.
-            _retrying(lambda: self.qa.as_("mod-chaos", "moderator").post(
+            _retrying(lambda: self.qa.as_(MODERATOR, "moderator").post(
                 "moderation", f"/moderations/{audit_id}", verdict, self.key("moderate", index)),
                 deadline, not_yet=(404,))
             self._acknowledged(moderated=moderated, changed=changed)
@@ -397,28 +424,42 @@ class Flows:
 
 
 def _store_expectations(e: Expected) -> dict[str, dict[str, int]]:
+    """Per service, the events each flow leaves in its store: one of each type per flow
+    (one action per audit, every audit sampled), so any count above is a double."""
     concerns = sum(e.concerns.values())
     return {
-        "allocation": {"AuditCycleOpened": 1, "AuditorRegistered": len(AUDITORS),
-                       "CaseRegistered": e.registered, "CaseAllocated": e.allocated},
+        "allocation": {"AuditCycleOpened": 1, "StaffMemberRecorded": len(AUDITORS) + 2,
+                       "CaseRecorded": e.registered, "CaseAllocated": e.allocated,
+                       "AuditReturnRecorded": e.submitted},
         "audit": {"AuditAssigned": e.allocated, "AuditSubmitted": e.submitted,
-                  "ActionRaised": e.submitted, "ChildOfConcernRaised": concerns},
-        "moderation": {"AuditQueuedForModeration": e.submitted, "AuditModerated": e.moderated,
-                       "GradeChanged": e.changed},
+                  "ActionRaised": e.submitted, "ChildOfConcernRaised": concerns,
+                  "GradeRevised": e.changed, "AuditFinalised": e.moderated},
+        "moderation": {"SubmissionReceived": e.submitted, "AuditSampled": e.submitted,
+                       "AuditModerated": e.moderated, "GradeChanged": e.changed,
+                       "ConcernRecorded": concerns},
         "tracker": {"ActionTrackingStarted": e.submitted,
                     "ChildOfConcernTrackingStarted": concerns, "ActionOverdue": 0},
     }
 
 
 def _inbox_expectations(e: Expected) -> dict[str, dict[str, int]]:
+    """Per subscription (`service.subscription`), the published events it took in."""
     concerns = sum(e.concerns.values())
+    staff = len(AUDITORS) + 2
     return {
-        "audit": {"CaseAllocated": e.allocated},
-        "moderation": {"AuditSubmitted": e.submitted},
-        "tracker": {"ActionRaised": e.submitted, "ChildOfConcernRaised": concerns},
-        "reporting": {"AuditCycleOpened": 1, "CaseAllocated": e.allocated,
-                      "AuditSubmitted": e.submitted, "ActionRaised": e.submitted,
-                      "ChildOfConcernRaised": concerns, "AuditModerated": e.moderated},
+        "allocation.returns": {"AuditSubmitted": e.submitted, "AuditModerated": e.moderated},
+        "audit.allocations": {"CaseAllocated": e.allocated},
+        "audit.moderations": {"AuditSampled": e.submitted, "AuditModerated": e.moderated,
+                              "GradeChanged": e.changed},
+        "moderation.allocations": {"CaseAllocated": e.allocated,
+                                   "StaffMemberRecorded": staff},
+        "moderation.audits": {"AuditSubmitted": e.submitted, "ChildOfConcernRaised": concerns},
+        "tracker.audit-outcomes": {"ActionRaised": e.submitted,
+                                   "ChildOfConcernRaised": concerns},
+        "tracker.staff-directory": {"StaffMemberRecorded": staff},
+        "reporting.facts": {"AuditCycleOpened": 1, "CaseAllocated": e.allocated,
+                            "AuditSubmitted": e.submitted, "ActionRaised": e.submitted,
+                            "ChildOfConcernRaised": concerns, "AuditModerated": e.moderated},
     }
 
 
@@ -433,7 +474,8 @@ def _expected_report(e: Expected) -> dict[str, Any]:
 
 async def _counts(dsn: str) -> tuple[dict[str, dict[str, tuple[int, int]]],
                                      dict[str, dict[str, int]]]:
-    """Per service: (events, distinct streams) per type in the store; inbox rows per type."""
+    """Per service: (events, distinct streams) per type in the store; per subscription
+    (`service.subscription`, the topic prefix left off): inbox rows per type."""
     conn = await asyncpg.connect(dsn)
     try:
         stores: dict[str, dict[str, tuple[int, int]]] = {}
@@ -443,9 +485,11 @@ async def _counts(dsn: str) -> tuple[dict[str, dict[str, tuple[int, int]]],
                 f"""SELECT event_type, count(*) AS n, count(DISTINCT stream_id) AS streams
                       FROM {service}.events GROUP BY event_type""")
             stores[service] = {r["event_type"]: (r["n"], r["streams"]) for r in rows}
-            rows = await conn.fetch(
-                f"SELECT event_type, count(*) AS n FROM {service}.inbox GROUP BY event_type")
-            inboxes[service] = {r["event_type"]: r["n"] for r in rows}
+            rows = await conn.fetch(f"""SELECT consumer, event_type, count(*) AS n
+                                          FROM {service}.inbox GROUP BY 1, 2""")
+            for r in rows:
+                subscription = ".".join(r["consumer"].split(".")[-2:])
+                inboxes.setdefault(subscription, {})[r["event_type"]] = r["n"]
         return stores, inboxes
     finally:
         await conn.close()
@@ -485,11 +529,11 @@ def _compare(outcome: Outcome, platform: Platform, flows: Flows) -> None:
             count, streams = stores[service].get(event_type, (0, 0))
             outcome.expected += want
             _tally(outcome, f"{service} store {event_type}", want, streams, count - streams)
-    for service, types in _inbox_expectations(expected).items():
+    for subscription, types in _inbox_expectations(expected).items():
         for event_type, want in types.items():
             outcome.expected += want
-            _tally(outcome, f"{service} inbox {event_type}", want,
-                   inboxes[service].get(event_type, 0), 0)
+            _tally(outcome, f"{subscription} inbox {event_type}", want,
+                   inboxes.get(subscription, {}).get(event_type, 0), 0)
     report = _report(platform.urls, flows.month)
     for figure, want in want_report.items():
         if report.get(figure) != want:

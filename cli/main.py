@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from datetime import date
 
-from cli import allocation, audits, commands, moderation, reporting, tracker
+from cli import allocation, audits, commands, dead_letters, moderation, reporting, tracker
 from cli.client import QaClient, ServiceError, ServiceUnreachable
 from cli.output import BadFile, explain
 from shared.events.common import LegalStatus
@@ -179,6 +179,7 @@ def parser() -> argparse.ArgumentParser:
         "its latest signed checkpoint (exit status 0 all intact, 3 something is BROKEN)")
     cmd("checkpoint", commands.checkpoint, "have every service sign a checkpoint of its "
         "store now")
+    dead_letters.register(cmd, an_id)
     return p
 
 

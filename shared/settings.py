@@ -15,7 +15,12 @@ class KafkaSettings(BaseSettings):
     # Apache Kafka: leave on (idempotent producer, acks=all). The bundled tansu broker
     # refuses the idempotence handshake, so the embedded platform sets this to false.
     idempotent_producer: bool = True
-    topic_partitions: int = Field(default=3, ge=1)
+    # 4 because the bundled tansu broker creates any topic a client asks about with 4
+    # partitions (not configurable): restarted empty, it re-creates a topic at the first
+    # consumer's metadata request, before the relay can, and a group assigned a different
+    # count than the topic ended up with stranded events on the partition it never read.
+    # With the same count whoever creates the topic, that cannot happen.
+    topic_partitions: int = Field(default=4, ge=1)
     topic_prefix: str = "qa"
     # 6 s is the lowest session timeout Apache Kafka accepts by default
     # (group.min.session.timeout.ms): a killed consumer's partitions move on in ~8 s.

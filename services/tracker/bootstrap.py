@@ -9,6 +9,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from services.tracker.adapters.calendar import Division, UkBankHolidays
 from services.tracker.adapters.directory import DIRECTORY, PostgresStaffDirectory
+from services.tracker.adapters.gauges import GAUGES
 from services.tracker.adapters.notifications import NOTIFY, PostgresNotificationOutbox
 from services.tracker.adapters.queries import PostgresTrackerQueries
 from services.tracker.adapters.read_models import PROJECTION
@@ -82,4 +83,5 @@ def definition(settings: TrackerSettings | None = None) -> ServiceDefinition:
                  NotificationOutbox: PostgresNotificationOutbox,
                  WorkingCalendar: lambda pool: calendar},
         jobs=[timetable(settings.scan_interval, escalation),
-              notifier(settings.notify_interval, settings.sender())])
+              notifier(settings.notify_interval, settings.sender())],
+        gauges=GAUGES)

@@ -11,7 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from shared.events import allocation, audit, checkpoints, moderation, reporting, tracker
+from shared.events import (
+    allocation,
+    audit,
+    checkpoints,
+    moderation,
+    operations,
+    reporting,
+    tracker,
+)
 from shared.kernel.contracts import ContractRegistry, EventContract, Upcaster
 
 # Which service publishes each wire type, on its topic: the module it is declared in.
@@ -34,6 +42,8 @@ WITHDRAWN = frozenset({
     "CaseRegistered", "AuditorRegistered", "AuditAssigned", "AuditQueuedForModeration",
     "ChildOfConcernTrackingStarted",
 })
+# Every service records these about its own operation, in its own store; never published.
+OPERATIONS_CONTRACTS: list[type[EventContract]] = [*operations.CONTRACTS]
 UPCASTERS: dict[tuple[str, int], Upcaster] = {
     **allocation.UPCASTERS, **audit.UPCASTERS, **moderation.UPCASTERS, **tracker.UPCASTERS,
 }
@@ -42,9 +52,11 @@ UPCASTERS: dict[tuple[str, int], Upcaster] = {
 def service_registry(*internal: type[EventContract],
                      upcasters: Mapping[tuple[str, int], Upcaster] | None = None
                      ) -> ContractRegistry:
-    """The wire contracts with their upcasters, plus a service's internal ones."""
+    """The wire contracts with their upcasters, the operations records every service
+    keeps, plus a service's internal ones."""
     registry = ContractRegistry()
     registry.register_all(WIRE_CONTRACTS)
+    registry.register_all(OPERATIONS_CONTRACTS)
     registry.register_all(internal)
     for (type_name, version), upcast in {**UPCASTERS, **(upcasters or {})}.items():
         registry.upcaster(type_name, version)(upcast)

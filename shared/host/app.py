@@ -9,10 +9,12 @@ from datetime import datetime
 from typing import Any, Literal
 
 from fastapi import FastAPI, HTTPException
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 
 from shared.host.asyncapi import asyncapi_document
+from shared.host.dead_letters_http import dead_letter_router
 from shared.host.messaging import MessagingHost
 from shared.host.resources import ServiceResources
 from shared.http.api import service_api
@@ -92,6 +94,16 @@ def create_app(resources: ServiceResources, messaging: MessagingHost) -> FastAPI
     app = service_api(f"QA platform: {definition.name} service", definition.routers,
                       resources.settings.service_areas, description=definition.description,
                       lifespan=lifespan)
+    app.include_router(dead_letter_router(resources, messaging.desk))
+
+    @app.get("/metrics", tags=["operations"], response_class=Response,
+             responses={200: {"description": "The service's metrics (Prometheus text format)",
+                              "content": {"text/plain": {"schema": {"type": "string"}}}}})
+    async def metrics() -> Response:
+        """Commands, consumers, relay, dead letters and the service's domain clocks, for
+        Prometheus to scrape (deploy/observability/ has the dashboard and alert rules)."""
+        return Response(generate_latest(resources.telemetry.metrics.registry),
+                        media_type=CONTENT_TYPE_LATEST)
 
     @app.get("/health/live", tags=["operations"])
     async def live() -> Liveness:

@@ -3,8 +3,9 @@ the host (`shared/host`) runs any such definition."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, TypeVar, cast
 
 import asyncpg
@@ -37,6 +38,18 @@ QueryFactory = Callable[[asyncpg.Pool], Any]
 
 
 @dataclass(frozen=True)
+class DomainGauge:
+    """A figure from the service's own read models that its operators must watch (a
+    domain clock: children waiting past a deadline), exported as a Prometheus gauge per
+    service area and sampled every few seconds by the host."""
+
+    name: str
+    documentation: str
+    # The figure per service area as at `today` (London); areas it leaves out are 0.
+    sample: Callable[[asyncpg.Pool, date], Awaitable[Mapping[str, float]]]
+
+
+@dataclass(frozen=True)
 class ServiceDefinition:
     name: str
     # The wire contracts plus the service's internal events: what its store holds and
@@ -52,3 +65,4 @@ class ServiceDefinition:
     subscriptions: Sequence[Subscription] = ()
     queries: Mapping[type[Any], QueryFactory] = field(default_factory=dict)
     jobs: Sequence[Job] = ()
+    gauges: Sequence[DomainGauge] = ()

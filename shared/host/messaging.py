@@ -11,7 +11,9 @@ from typing import Any
 from faststream.kafka import KafkaBroker
 
 from shared.events import PUBLISHED_BY_EVERY_SERVICE, WITHDRAWN
+from shared.host.dead_letter_desk import DeadLetterDesk
 from shared.host.resources import ServiceResources
+from shared.host.sampling import MetricsSampler
 from shared.kernel.contracts import EventContract
 from shared.kernel.envelope import EventMetadata
 from shared.kit.projection import Projection
@@ -23,6 +25,7 @@ from shared.messaging.inbox import Delivery, Handler
 from shared.messaging.kafka import ensure_topics
 from shared.messaging.relay import OutboxRelay
 from shared.settings import KafkaSettings, dead_letter_topic, topic_for
+from shared.telemetry.tracing import child_span, envelope_attributes
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +40,10 @@ class MessagingHost:
         self.relay: OutboxRelay | None = None
         self.consumers: list[EventConsumer] = []
         self._tasks: list[asyncio.Task[None]] = []
+        self.desk = DeadLetterDesk(resources, self.consumer_named)
+
+    def consumer_named(self, name: str) -> EventConsumer | None:
+        return next((consumer for consumer in self.consumers if consumer.name == name), None)
 
     def topic_of(self, service: str) -> str:
         return topic_for(self.kafka.topic_prefix, service)
@@ -52,6 +59,7 @@ class MessagingHost:
             self.kafka, poll_interval=resources.settings.relay_poll_interval,
             publishes={contract.type_name
                        for contract in [*self.definition.publishes, *PUBLISHED_BY_EVERY_SERVICE]},
+            telemetry=resources.telemetry,
         )
         self._tasks.append(asyncio.create_task(self.relay.run(), name="outbox-relay"))
         if resources.checkpointer is not None:
@@ -78,16 +86,21 @@ class MessagingHost:
                 [self.topic_of(source) for source in subscription.sources],
                 self._handlers(subscription), self.definition.registry, resources.pool,
                 self.dead_letter_topic(subscription), tenant=resources.settings.tenant,
-                passed_over=WITHDRAWN,
+                passed_over=WITHDRAWN, subscription=subscription.name,
+                telemetry=resources.telemetry, set_aside=self.desk.set_aside,
             )
             attach(self.broker, consumer, self.kafka)
             self.consumers.append(consumer)
+            resources.telemetry.metrics.watch(consumer)
         try:
             # Joining consumer groups can stall on a broker that mishandles a departed
             # member (seen with tansu 0.6); fail loudly so a supervisor restarts us.
             await asyncio.wait_for(self.broker.start(), timeout=90)
         except TimeoutError as error:
             raise RuntimeError("could not join the consumer groups within 90 s") from error
+        relay = self.relay
+        self._tasks.append(asyncio.create_task(
+            MetricsSampler(resources, lambda: relay.active.is_set()).run(), name="metrics"))
         for job in self.definition.jobs:
             name = getattr(job, "__name__", type(job).__name__)
             self._tasks.append(asyncio.create_task(job(resources.job_context()), name=name))
@@ -116,7 +129,9 @@ class MessagingHost:
                                   self.definition.registry, metadata, cause=delivery.envelope)
                 await reaction(delivery.event, unit)
             if projection is not None:
-                await projection.apply(delivery.conn, delivery.envelope, delivery.event)
+                with child_span(f"project {projection.name}",
+                                envelope_attributes(delivery.envelope)):
+                    await projection.apply(delivery.conn, delivery.envelope, delivery.event)
 
         return handle
 

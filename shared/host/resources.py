@@ -22,6 +22,7 @@ from shared.postgres.checkpoints import (
     log_path,
     verify_against_checkpoints,
 )
+from shared.postgres.dead_letters import DEAD_LETTERS, DeadLetterList
 from shared.postgres.event_store import EventStore
 from shared.postgres.migrator import SHARED_MIGRATIONS_PACKAGE, load_migrations
 from shared.postgres.pool import create_pool
@@ -29,11 +30,13 @@ from shared.postgres.provisioning import ServiceDatabase, provision
 from shared.postgres.transactions import PostgresTransactions
 from shared.settings import DatabaseSettings
 from shared.signing import SigningKey
+from shared.telemetry import Telemetry
 
 
 class ServiceResources:
     def __init__(self, definition: ServiceDefinition, settings: ServiceSettings,
-                 database: DatabaseSettings, clock: Clock | None = None) -> None:
+                 database: DatabaseSettings, clock: Clock | None = None,
+                 telemetry: Telemetry | None = None) -> None:
         self.definition = definition
         self.settings = settings
         self.database_settings = database
@@ -44,9 +47,15 @@ class ServiceResources:
         self.store: EventStore
         self.transactions: PostgresTransactions
         self.commands: CommandRunner
+        self.dead_letters: DeadLetterList
         self.provided: dict[type[Any], Any] = {}
         self.checkpointer: Checkpointer | None = None
         self._signing: tuple[SigningKey, CheckpointLog] | None = None
+        # Metrics and spans of this service; its own registry, so several services can
+        # share a process (tests) without their series mixing.
+        self._spans = settings.tracer_provider(definition.name)
+        self.telemetry = telemetry or Telemetry.create(
+            definition.name, self._spans.get_tracer("qa-platform") if self._spans else None)
 
     @property
     def pool(self) -> asyncpg.Pool:
@@ -70,9 +79,13 @@ class ServiceResources:
         self._pool = await create_pool(self.database.app_dsn, self.schema,
                                        max_size=self.database_settings.database_pool_max)
         self.store = EventStore(self._pool)
-        self.transactions = PostgresTransactions(self.store, self.definition.projections)
+        # Every service keeps its dead letters the same way, beside its own read models.
+        self.transactions = PostgresTransactions(
+            self.store, [*self.definition.projections, DEAD_LETTERS])
+        self.dead_letters = DeadLetterList(self._pool)
         self.commands = CommandRunner(self.transactions, self.definition.registry,
-                                      self.settings.tenant, self.clock)
+                                      self.settings.tenant, self.clock,
+                                      telemetry=self.telemetry)
         self.provided = {port: build(self._pool)
                          for port, build in self.definition.queries.items()}
         if self._signing is not None:
@@ -95,9 +108,15 @@ class ServiceResources:
             return {"database": "down"}
         return {"database": "ok"}
 
+    async def dead_letters_pending(self) -> list[tuple[str, int]]:
+        return await self.dead_letters.pending_by_subscription()
+
     def job_context(self) -> JobContext:
         return JobContext(self.commands, self.clock, self.provided)
 
     async def stop(self) -> None:
         if self._pool is not None:
             await self._pool.close()
+        if self._spans is not None:
+            # Send the spans still batched; the exporter gives up after its own timeout.
+            await asyncio.to_thread(self._spans.shutdown)

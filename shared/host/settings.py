@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from shared.kernel.identifiers import Slug
+from shared.telemetry.tracing import tracer_provider
 
 # The service areas a deployment starts with (the brief's list); a partnership sets its own.
 DEFAULT_SERVICE_AREAS = ("childrens-social-care", "early-help", "youth-justice", "fostering",
@@ -42,6 +45,22 @@ class ServiceSettings(BaseSettings):
     checkpoint_interval: float = Field(default=60.0, gt=0)
     log_level: str = "INFO"
     log_json: bool = False
+    # Where OpenTelemetry spans go: nowhere (the default) or an OTLP/HTTP collector.
+    traces_exporter: Literal["none", "otlp"] = "none"
+    otlp_traces_endpoint: str = "http://127.0.0.1:4318/v1/traces"
+    # Seconds between reads of the database-sampled metrics (relay backlog, pending dead
+    # letters, the domain clocks).
+    metrics_sample_interval: float = Field(default=5.0, gt=0)
+
+    def tracer_provider(self, service: str) -> TracerProvider | None:
+        """Where the service's spans go, if they are exported; None: nowhere."""
+        if self.traces_exporter == "none":
+            return None
+        # Imported here: a deployment that exports nothing never loads the exporter.
+        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
+        exporter = OTLPSpanExporter(endpoint=self.otlp_traces_endpoint)
+        return tracer_provider(service, BatchSpanProcessor(exporter))
 
     @field_validator("service_areas", mode="before")
     @classmethod

@@ -18,6 +18,7 @@ from pydantic import BaseModel
 from shared.http.dependencies import AreasDep
 from shared.http.problems import refuse
 from shared.kernel.actor import Person
+from shared.kernel.contracts import personal_values
 from shared.kernel.identifiers import IDENT_PATTERN
 from shared.kit.commands import CommandContext
 
@@ -64,6 +65,7 @@ class Asking:
             idempotency_key=self.idempotency_key,
             request={"path": {k: str(v) for k, v in path.items()}, "body": payload} if path
             else payload,
+            personal=frozenset(personal_values(request)),
         )
 
 

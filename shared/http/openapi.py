@@ -60,7 +60,8 @@ def _served_areas(schema: dict[str, Any], areas: list[str]) -> None:
 def truthful_openapi(app: FastAPI, service_areas: Iterable[str] = ()) -> dict[str, Any]:
     """FastAPI's document, with every error answer in the one Problem shape: 422 where a
     request can be refused, 400 where a body can be unreadable, 500 everywhere (a fault
-    answers in words, never with a stack trace), and FastAPI's own 422 schema dropped;
+    answers in words, never with a stack trace), 404 wherever a service area is named in
+    the path or query, and FastAPI's own 422 schema dropped;
     no parameter documented as nullable; the service areas the deployment serves listed."""
     if app.openapi_schema is not None:
         return app.openapi_schema
@@ -82,6 +83,12 @@ def truthful_openapi(app: FastAPI, service_areas: Iterable[str] = ()) -> dict[st
                 responses["422"] = _problem_response(422)
             if operation.get("requestBody"):
                 responses["400"] = _problem_response(400)
+            if any(parameter.get("name") == "service_area"
+                   and parameter.get("in") in ("path", "query")
+                   for parameter in operation.get("parameters", [])):
+                # An area the deployment does not serve does not exist, for a command as
+                # for a read (shared/http/dependencies.py).
+                responses.setdefault("404", _problem_response(404))
             responses["500"] = _problem_response(500)
     if areas := sorted(service_areas):
         _served_areas(schema, areas)

@@ -42,6 +42,9 @@ T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 POM = Path(__file__).resolve().parents[2] / "deploy" / "kafka" / "pom.xml"
+# Metadata errors of a topic created a moment ago, before every broker has heard of it.
+_NOT_YET_KNOWN = frozenset({3, 5})
+
 _MAVEN_NS = {"m": "http://maven.apache.org/POM/4.0.0"}
 HOST = "127.0.0.1"
 
@@ -598,17 +601,26 @@ class KafkaCluster:
             shutil.rmtree(self.data_dir, ignore_errors=True)
 
     async def partitions(self, topic: str) -> dict[int, dict[str, Any]]:
-        """Per partition: its `leader`, `replicas` and `isr` (node ids), from metadata."""
-        admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap_servers,
-                                    request_timeout_ms=5000)
-        await admin.start()
-        try:
-            [described] = await admin.describe_topics([topic])
-        finally:
-            await admin.close()
-        if described["error_code"]:
-            raise RuntimeError(f"metadata for {topic}: error code {described['error_code']}")
-        return {int(p["partition"]): dict(p) for p in described["partitions"]}
+        """Per partition: its `leader`, `replicas` and `isr` (node ids), from metadata.
+
+        A topic the controller has just created reaches each broker's metadata cache a
+        moment later, so the broker asked may still answer UNKNOWN_TOPIC_OR_PARTITION (3)
+        or LEADER_NOT_AVAILABLE (5): asked again for up to ten seconds."""
+        deadline = time.monotonic() + 10
+        while True:
+            admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap_servers,
+                                        request_timeout_ms=5000)
+            await admin.start()
+            try:
+                [described] = await admin.describe_topics([topic])
+            finally:
+                await admin.close()
+            code = described["error_code"]
+            if not code:
+                return {int(p["partition"]): dict(p) for p in described["partitions"]}
+            if code not in _NOT_YET_KNOWN or time.monotonic() > deadline:
+                raise RuntimeError(f"metadata for {topic}: error code {code}")
+            await asyncio.sleep(0.2)
 
     async def leader_of(self, topic: str, partition: int) -> int:
         return int((await self.partitions(topic))[partition]["leader"])

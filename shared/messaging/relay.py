@@ -72,6 +72,8 @@ from shared.messaging.kafka import (
 )
 from shared.postgres.event_store import CommitPoint, EventStore
 from shared.settings import KafkaSettings
+from shared.telemetry import Telemetry
+from shared.telemetry.tracing import publish_span
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +107,7 @@ class OutboxRelay:
         batch_size: int = 200,
         poll_interval: float = 1.0,
         publishes: Collection[str] | None = None,
+        telemetry: Telemetry | None = None,
     ) -> None:
         """`publishes`: the event types that go on the topic (None: every type)."""
         self._store = store
@@ -116,6 +119,7 @@ class OutboxRelay:
         self._batch_size = batch_size
         self._poll_interval = poll_interval
         self._publishes = None if publishes is None else frozenset(publishes)
+        self._telemetry = telemetry or Telemetry.quiet()
         self._wake = asyncio.Event()
         self._reload = asyncio.Event()
         self.active = asyncio.Event()
@@ -338,11 +342,12 @@ class OutboxRelay:
 
     async def _publish(self, kafka: AIOKafkaProducer, batch: list[RecordedEvent]) -> int:
         """Hands the batch's published types to the broker; how many it sent."""
-        pending = []
+        pending, spans = [], []
         for event in batch:
             envelope = event.envelope
             if self._publishes is not None and envelope.event_type not in self._publishes:
                 continue
+            spans.append(publish_span(self._telemetry, envelope))
             pending.append(
                 await kafka.send(
                     self.topic,
@@ -359,6 +364,8 @@ class OutboxRelay:
                 )
             )
         acknowledged = await asyncio.gather(*pending)
+        for span in spans:
+            span.end()
         before = dict(self._acked)
         for answer in acknowledged:
             self._acked[answer.partition] = max(answer.offset,

@@ -16,6 +16,7 @@ from shared.kernel.errors import ConcurrencyError
 from shared.kit.ports import StoredAnswer
 from shared.kit.projection import Projection
 from shared.postgres.event_store import EventStore
+from shared.telemetry.tracing import child_span, envelope_attributes
 
 
 class PostgresSession:
@@ -36,11 +37,15 @@ class PostgresSession:
     async def append(
         self, stream_id: str, expected_version: int, envelopes: Sequence[Envelope]
     ) -> None:
-        await self._store.append(stream_id, expected_version, envelopes, conn=self.conn)
+        with child_span("append", {"qa.stream_id": stream_id, "qa.events": len(envelopes),
+                                   "qa.expected_version": expected_version}):
+            await self._store.append(stream_id, expected_version, envelopes, conn=self.conn)
 
     async def project(self, envelope: Envelope, event: EventContract) -> None:
         for projection in self._projections:
-            await projection.apply(self.conn, envelope, event)
+            if type(event) in projection.handles:
+                with child_span(f"project {projection.name}", envelope_attributes(envelope)):
+                    await projection.apply(self.conn, envelope, event)
 
     async def hold_key(self, key: str) -> StoredAnswer | None:
         await self.conn.execute("SELECT pg_advisory_xact_lock(hashtext($1))",

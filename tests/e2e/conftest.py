@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pytest
 
@@ -79,7 +80,15 @@ def platform(postgres_dsn: str, kafka: KafkaSettings,
         for process in processes:
             process.stop()
         for schema in schemas.values():
-            asyncio.run(drop_schema(postgres_dsn, schema))
+            run_apart(drop_schema(postgres_dsn, schema))
+
+
+def run_apart(work: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to completion on its own loop in its own thread: a module's
+    platform may be torn down while pytest-asyncio's loop is running an async test's
+    set-up (a fixture switching broker), where asyncio.run would refuse."""
+    with ThreadPoolExecutor(max_workers=1) as apart:
+        return apart.submit(asyncio.run, work).result()
 
 
 def next_area() -> str:

@@ -8,7 +8,7 @@ from bench.chaos import Options, run
 
 
 def test_a_short_chaos_run_loses_nothing_doubles_nothing_and_breaks_no_store() -> None:
-    options = Options(audits=16, rate=1.0, kill_every=(6.0, 10.0), postgres_restarts=1,
+    options = Options(audits=16, rate=0.4, kill_every=(6.0, 10.0), postgres_restarts=1,
                       broker_restarts=1, settle=120.0, flow_timeout=180.0, seed=8)
     outcome = run(options, say=lambda _: None)
     print("\n    " + outcome.line(options))

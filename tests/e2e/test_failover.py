@@ -20,7 +20,7 @@ from shared.infra.embedded_broker import EmbeddedBroker
 from shared.infra.ports import free_port_block
 from shared.kernel.clock import SystemClock, london_date
 from shared.postgres.provisioning import drop_schema
-from tests.e2e.conftest import poll
+from tests.e2e.conftest import poll, run_apart
 
 MONTH = london_date(SystemClock().now()).strftime("%Y-%m")
 AREA = "childrens-social-care"
@@ -82,7 +82,7 @@ def test_a_consumer_service_killed_and_restarted_consumes_again_within_seconds(
         for service in services.values():
             service.stop()
         for schema in schemas.values():
-            asyncio.run(drop_schema(postgres_dsn, schema))
+            run_apart(drop_schema(postgres_dsn, schema))
 
 
 def _kill_and_restart_under_load(services: dict[str, ServiceProcess], audit_schema: str,

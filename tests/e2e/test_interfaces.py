@@ -49,7 +49,8 @@ EXAMPLES = 25
 # Operations a client reaches with success from an empty store, given a served area, a
 # well-formed body and an actor: the fuzzer must get there, not only to the refusals.
 OPERATIONS_ROUTES = ["GET /health/live", "GET /health/ready", "GET /asyncapi.json",
-                     "GET /verify"]
+                     "GET /verify", "GET /metrics", "GET /dead-letters",
+                     "POST /dead-letters/replay"]
 REACHABLE = {
     "allocation": ["POST /cycles", "POST /cases", "POST /auditors", "GET /cases",
                    "GET /auditors"],

@@ -165,3 +165,35 @@ async def test_a_record_of_a_new_epoch_mid_partition_sends_the_consumer_back_to_
 
 async def _published(relay: OutboxRelay, expected: int) -> bool:
     return (await relay.checkpoint()).published >= expected
+
+
+async def test_a_topic_the_bundled_broker_creates_on_its_own_has_the_platforms_count(
+    bundled: EmbeddedBroker,
+) -> None:
+    """Restarted empty, tansu re-creates a topic as soon as a consumer asks for it, before
+    the relay can; a different count than the relays make stranded a partition (issue #8)."""
+    from aiokafka import AIOKafkaConsumer
+    from aiokafka.admin import AIOKafkaAdminClient
+
+    settings = settings_for(bundled)
+    asked, made = unique("asked-for"), unique("made")
+    consumer = AIOKafkaConsumer(asked, bootstrap_servers=bundled.bootstrap_servers,
+                                group_id=unique("g"))
+
+    async def known() -> bool:
+        return bool(consumer.partitions_for_topic(asked))
+
+    await consumer.start()
+    try:
+        await eventually(known)
+    finally:
+        await consumer.stop()
+    await ensure_topics(settings, [made])
+    admin = AIOKafkaAdminClient(bootstrap_servers=bundled.bootstrap_servers)
+    await admin.start()
+    try:
+        described = {d["topic"]: len(d["partitions"])
+                     for d in await admin.describe_topics([asked, made])}
+    finally:
+        await admin.close()
+    assert described == {asked: settings.topic_partitions, made: settings.topic_partitions}

@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import asyncpg
@@ -20,7 +20,7 @@ from shared.host.resources import ServiceResources
 from shared.host.settings import ServiceSettings
 from shared.kernel.actor import SystemProcess
 from shared.kernel.clock import ManualClock
-from shared.kernel.contracts import EventContract
+from shared.kernel.contracts import ContractRegistry, EventContract
 from shared.kernel.envelope import EventMetadata, seal
 from shared.messaging.kafka import producer
 from shared.settings import DatabaseSettings, KafkaSettings, topic_for
@@ -60,30 +60,42 @@ class Platform:
 
     async def publish(self, service: str, stream: str, event: EventContract) -> None:
         """An event as `service` would publish it, recorded there now (the clock's now)."""
+        await self.send(service, stream, self.sealed(stream, event, service))
+
+    def sealed(self, stream: str, event: EventContract, service: str = "audit") -> bytes:
+        """The record `service` would publish for `event`, recorded now."""
         correlation = uuid.uuid4()
         metadata = EventMetadata(tenant=TENANT, service_area=AREA,
                                  actor=SystemProcess(name=service),
                                  occurred_at=self.clock.now(), correlation_id=correlation,
                                  causation_id=correlation)
         [envelope] = seal(stream, 1, [event], metadata)
+        return envelope.canonical_json().encode()
+
+    async def send(self, service: str, key: str, value: bytes) -> None:
+        """A record on `service`'s topic, as it is (a malformed one too)."""
         kafka = producer(self.kafka)
         await kafka.start()
         try:
-            await kafka.send_and_wait(topic_for(self.kafka.topic_prefix, service),
-                                      envelope.canonical_json().encode(),
-                                      key=stream.encode())
+            await kafka.send_and_wait(topic_for(self.kafka.topic_prefix, service), value,
+                                      key=key.encode())
         finally:
             await kafka.stop()
 
 
 @contextlib.asynccontextmanager
-async def tracker(platform: Platform) -> AsyncIterator[httpx.AsyncClient]:
-    """One tracker process's worth, started and stopped like a service."""
+async def tracker(platform: Platform, registry: ContractRegistry | None = None
+                  ) -> AsyncIterator[httpx.AsyncClient]:
+    """One tracker process's worth, started and stopped like a service (`registry`: the
+    contracts and upcasters it is deployed with, if not the tracker's own)."""
     settings = TrackerSettings(scan_interval=0.1, notify_interval=0.1,
                                notify_file=str(platform.notify_file))
     service = ServiceSettings(db_schema=platform.schema, service_areas=[AREA], tenant=TENANT,
-                              relay_poll_interval=0.1)
-    resources = ServiceResources(definition(settings), service,
+                              relay_poll_interval=0.1, metrics_sample_interval=0.1)
+    defined = definition(settings)
+    if registry is not None:
+        defined = replace(defined, registry=registry)
+    resources = ServiceResources(defined, service,
                                  DatabaseSettings(database_url=platform.postgres_dsn),
                                  clock=platform.clock)
     app = create_app(resources, MessagingHost(resources, platform.kafka))

@@ -5,7 +5,12 @@ set -eu
 case "${1:-}" in
     allocation|audit|moderation|tracker|reporting)
         exec python -m "services.$1" ;;
+    # Makes each missing checkpoint key, never replacing one (compose.yaml's first start).
+    checkpoint-keys)
+        shift
+        exec python -m shared.signing "$@" ;;
     *)
         echo "usage: <image> allocation|audit|moderation|tracker|reporting" >&2
+        echo "       <image> checkpoint-keys PATH..." >&2
         exit 64 ;;
 esac

@@ -83,13 +83,16 @@ class SigningKey:
     @classmethod
     def load(cls, path: Path) -> SigningKey:
         try:
-            mode = path.stat().st_mode
+            status = path.stat()
+            mode = status.st_mode
             pem = path.read_bytes()
         except OSError as error:
             raise KeyFileError(
                 f"checkpoint key {path} cannot be read ({error.strerror}); the platform runner "
                 "creates one on first start, elsewhere mount one (see README)") from error
-        if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        # Its group may read it when that group is this process's own (a Kubernetes
+        # Secret's files belong to root and the pod's fsGroup).
+        if mode & stat.S_IRWXO or (mode & stat.S_IRWXG and status.st_gid != os.getegid()):
             log.warning("checkpoint key %s can be read by others than its owner (mode %o): "
                         "anyone who can read it can sign checkpoints", path, mode & 0o777)
         try:
@@ -110,3 +113,18 @@ class SigningKey:
 
     def sign(self, data: bytes) -> str:
         return _encoded(self.private.sign(data))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m shared.signing PATH...`: make each missing key (deploy/compose.yaml's
+    first start), never replacing one: checkpoints already signed name their key."""
+    import sys
+
+    for name in argv if argv is not None else sys.argv[1:]:
+        made = ensure_key(Path(name))
+        print(f"{'made' if made else 'kept'} checkpoint key {name}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

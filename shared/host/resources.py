@@ -67,8 +67,9 @@ class ServiceResources:
             # Before anything else: a service told to sign checkpoints and unable to must
             # not run unanchored unnoticed.
             key_file = Path(self.settings.checkpoint_key_file)
-            self._signing = (SigningKey.load(key_file),
-                             CheckpointLog(log_path(key_file, self.schema)))
+            folder = self.settings.checkpoint_log_dir
+            self._signing = (SigningKey.load(key_file), CheckpointLog(
+                log_path(key_file, self.schema, Path(folder) if folder else None)))
         migrations = load_migrations(SHARED_MIGRATIONS_PACKAGE)
         if self.definition.migrations_package:
             migrations += load_migrations(self.definition.migrations_package)

@@ -41,6 +41,8 @@ class ServiceSettings(BaseSettings):
     # database role can read; its checkpoints are also copied beside it. None: no
     # checkpoints, and verify checks the hash chains alone.
     checkpoint_key_file: str | None = None
+    # Where the checkpoints are copied, when not beside the key (a read-only Secret mount).
+    checkpoint_log_dir: str | None = None
     # Seconds between checkpoints (one is also taken at start and on POST /checkpoints).
     checkpoint_interval: float = Field(default=60.0, gt=0)
     log_level: str = "INFO"

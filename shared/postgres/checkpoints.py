@@ -69,9 +69,11 @@ def heads_digest(heads: Mapping[str, tuple[int, str]]) -> str:
     return digest.hexdigest()
 
 
-def log_path(key_file: Path, schema: str) -> Path:
-    """Where a store's checkpoints are copied: beside the key that signs them."""
-    return key_file.parent / f"{schema}.checkpoints.jsonl"
+def log_path(key_file: Path, schema: str, folder: Path | None = None) -> Path:
+    """Where a store's checkpoints are copied: in `folder` (CHECKPOINT_LOG_DIR) or else
+    beside the key that signs them. Kubernetes mounts the key read-only from a Secret, so
+    there the copies need a folder of their own."""
+    return (folder or key_file.parent) / f"{schema}.checkpoints.jsonl"
 
 
 class CheckpointLog:

@@ -30,8 +30,13 @@ lost with it rejoins and starts from the beginning (auto_offset_reset=earliest);
 kept fetching meanwhile may still hold a position inside the rebuilt log, past records it
 never applied. So a record of an epoch this consumer has not met before on its partition,
 anywhere but at the partition's start, sends it back to the start without applying or
-committing anything; the inbox turns the repeats into no-ops. On a broker that keeps its
-log the epoch never changes and this costs a header lookup per record.
+committing anything; the inbox turns the repeats into no-ops. Two kinds of record are
+held back (neither applied nor committed), because the relay publishes all they carry again
+under its new epoch: a record of an epoch retired by a later one, and a record that takes
+this process back to an offset it had read past, under the same epoch, with an event it
+never applied (the relay's next records reaching the restarted broker before the relay
+noticed; applied, they would overtake their streams' earlier events). On a broker that
+keeps its log the epoch never changes and this costs a header lookup per record.
 """
 
 from __future__ import annotations
@@ -122,6 +127,12 @@ def describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"
 
 
+def _epoch_of(record: Any) -> str | None:
+    epoch = next((value for key, value in record.headers or () if key == "relay_epoch"),
+                 None)
+    return epoch.decode() if epoch else None
+
+
 class EventConsumer:
     """Routes events from topics to handlers by event type, through the inbox."""
 
@@ -155,8 +166,14 @@ class EventConsumer:
         self.publish: Any = None  # set by `attach`: async (value, topic, key, headers) -> None
         # Set by `attach`: whether the subscriber is still consuming.
         self.is_running: Callable[[], bool] = lambda: False
-        # The relay epochs met on each (topic, partition) by this process.
-        self._epochs: dict[tuple[str, int], set[str]] = {}
+        # The relay epochs met on each (topic, partition) by this process, in the order
+        # met: the last is current, the others retired (everything under them was
+        # published again under a later one).
+        self._epochs: dict[tuple[str, int], list[str]] = {}
+        # The furthest offset read on each partition since its epoch began or this
+        # process last sent it back to the start.
+        self._furthest: dict[tuple[str, int], int] = {}
+        self.held_back = 0
         self.rewinds = 0
         self.subscription = subscription or name
         self._telemetry = telemetry or Telemetry.quiet()
@@ -173,6 +190,8 @@ class EventConsumer:
         # move on, and the next record's commit would skip this one for good.
         self._kafka = kafka_consumer
         if self._rewound_for_a_rebuilt_log(record, kafka_consumer):
+            return
+        if not await self._from_the_log_as_it_stands(record):
             return
         await self._handle(record)
         await self._commit(record, kafka_consumer)
@@ -210,21 +229,69 @@ class EventConsumer:
         return None
 
     def _rewound_for_a_rebuilt_log(self, record: Any, kafka_consumer: AIOKafkaConsumer) -> bool:
-        epoch = next((value for key, value in record.headers or () if key == "relay_epoch"),
-                     None)
-        if not epoch:
+        epoch = _epoch_of(record)
+        if epoch is None:
             return False
-        met = self._epochs.setdefault((record.topic, record.partition), set())
-        new = bool(met) and epoch.decode() not in met
-        met.add(epoch.decode())
+        where = (record.topic, record.partition)
+        met = self._epochs.setdefault(where, [])
+        new = bool(met) and epoch not in met
+        if epoch not in met:
+            met.append(epoch)
+            self._furthest.pop(where, None)
         if not new or record.offset == 0:
             return False
         self.rewinds += 1
         log.warning("%s: %s[%d] was rebuilt by its relay (new epoch %s at offset %d): "
                     "reading it again from the start", self.name, record.topic,
-                    record.partition, epoch.decode(), record.offset)
+                    record.partition, epoch, record.offset)
         kafka_consumer.seek(TopicPartition(record.topic, record.partition), 0)
+        self._furthest.pop(where, None)
         return True
+
+    async def _from_the_log_as_it_stands(self, record: Any) -> bool:
+        """Whether to hand this record on, or hold it back as a leftover of a log the
+        broker lost. A broker restarted empty may take a relay's next records before the
+        relay notices the loss: they come under the old epoch at offsets this process has
+        read past, and applying them would put them ahead of their streams' earlier
+        events. Such a record (one not yet applied) and any record of a retired epoch is
+        held back: the relay publishes everything again under a new epoch, which sends
+        this process back to the start (above). Records read again after a rebalance are
+        ones applied already (the inbox tells), so they pass."""
+        epoch = _epoch_of(record)
+        if epoch is None:
+            return True
+        where = (record.topic, record.partition)
+        met = self._epochs.get(where, [])
+        if met and epoch != met[-1]:
+            self.held_back += 1
+            log.info("%s: %s[%d] offset %d is of a retired relay epoch %s: passed over, "
+                     "published again under %s", self.name, record.topic, record.partition,
+                     record.offset, epoch, met[-1])
+            return False
+        furthest = self._furthest.get(where, -1)
+        self._furthest[where] = max(furthest, record.offset)
+        if record.offset > furthest or await self._applied_already(record):
+            return True
+        self.held_back += 1
+        log.warning("%s: %s[%d] went back to offset %d (read up to %d) under the same relay "
+                    "epoch with an event not applied here: the broker lost its log; held "
+                    "back until the relay publishes it again", self.name, record.topic,
+                    record.partition, record.offset, furthest)
+        return False
+
+    async def _applied_already(self, record: Any) -> bool:
+        event_id = next((value for key, value in record.headers or () if key == "event_id"),
+                        None)
+        if event_id is None:
+            return True  # not ours to judge: the inbox decides as ever
+        try:
+            known = uuid.UUID(event_id.decode())
+        except ValueError:
+            return True
+        async with self.pool.acquire() as conn:
+            return bool(await conn.fetchval(
+                "SELECT EXISTS (SELECT 1 FROM inbox WHERE consumer = $1 AND event_id = $2)",
+                self.name, known))
 
     async def _handle(self, record: Any) -> None:
         routed = route(record.value, self.registry, self.handlers, tenant=self.tenant,

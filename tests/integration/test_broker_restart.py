@@ -197,3 +197,71 @@ async def test_a_topic_the_bundled_broker_creates_on_its_own_has_the_platforms_c
     finally:
         await admin.close()
     assert described == {asked: settings.topic_partitions, made: settings.topic_partitions}
+
+
+@pytest.mark.usefixtures("effects")
+async def test_a_relays_record_that_reached_the_restarted_broker_first_does_not_overtake(
+    pool: asyncpg.Pool, bundled: EmbeddedBroker, topic: str,
+) -> None:
+    """What the busy-writers test above caught once in 25 runs: the relay's next record
+    reaches the restarted, empty broker before the relay notices the loss, so it sits at
+    offset 0 under the old epoch, ahead of everything the relay then publishes again
+    under its new one. Applied, it would overtake its stream's earlier events."""
+    from aiokafka import AIOKafkaConsumer, TopicPartition
+
+    from tests.support import REGISTRY, NoteRecorded
+
+    kafka = settings_for(bundled)
+    stream = a_stream()
+    events = notes(stream, 1, 4)
+
+    async def send(batch: list[tuple[int, bytes]]) -> None:
+        sender = producer(kafka)
+        await sender.start()
+        try:
+            for index, epoch in batch:
+                envelope = events[index]
+                await sender.send_and_wait(
+                    topic, envelope.canonical_json().encode(), key=stream.encode(),
+                    headers=[("relay_epoch", epoch),
+                             ("event_id", str(envelope.event_id).encode())])
+        finally:
+            await sender.stop()
+
+    consumer = EventConsumer(unique("c"), [topic], {NoteRecorded: record_effect}, REGISTRY,
+                             pool, topic + ".dlt")
+    partition = TopicPartition(topic, 0)
+
+    async def read(count: int) -> list[tuple[int, bytes]]:
+        reader = AIOKafkaConsumer(bootstrap_servers=kafka.bootstrap_servers,
+                                  enable_auto_commit=False, group_id=consumer.name)
+        await reader.start()
+        delivered: list[tuple[int, bytes]] = []
+        try:
+            reader.assign([partition])
+            reader.seek(partition, 0)
+            while len(delivered) < count:
+                record = await asyncio.wait_for(reader.getone(), 20)
+                delivered.append((record.offset, dict(record.headers)["relay_epoch"]))
+                await consumer.deliver(record, reader)
+        finally:
+            await reader.stop()
+        return delivered
+
+    await ensure_topics(kafka, [topic], partitions=1)
+    await send([(0, b"first"), (1, b"first")])
+    assert await read(2) == [(0, b"first"), (1, b"first")]
+    await asyncio.to_thread(bundled.kill)
+    await asyncio.to_thread(bundled.start)
+    await ensure_topics(kafka, [topic], partitions=1)
+    # Event 3 under the old epoch first, then the relay's new epoch from the first event.
+    await send([(2, b"first"), (0, b"second"), (1, b"second"), (2, b"second"),
+                (3, b"second")])
+    delivered = await read(7)
+    # 0: event 3 behind what was read, never applied: held back. 1: the new epoch part-way
+    # in: back to 0, where event 3 is now of a retired epoch; then 1-4 in order.
+    assert delivered == [(0, b"first"), (1, b"second"), (0, b"first"), (1, b"second"),
+                         (2, b"second"), (3, b"second"), (4, b"second")]
+    assert consumer.held_back == 2
+    assert consumer.rewinds == 1
+    await assert_each_once_in_stream_order(pool, 4)

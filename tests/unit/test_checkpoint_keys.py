@@ -8,7 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from shared.postgres.checkpoints import log_path
 from shared.signing import SigningKey
 
 
@@ -28,9 +27,3 @@ def test_missing_keys_are_made_owner_only_and_never_replaced(tmp_path: Path) -> 
     assert stat.S_IMODE(audit.stat().st_mode) == 0o600
     assert SigningKey.load(audit).key_id != SigningKey.load(tracker).key_id
 
-
-def test_checkpoint_copies_go_to_their_own_folder_when_the_key_is_read_only() -> None:
-    key = Path("/etc/qa/checkpoint-key/key.pem")
-    assert log_path(key, "audit") == Path("/etc/qa/checkpoint-key/audit.checkpoints.jsonl")
-    assert log_path(key, "audit", Path("/var/lib/qa/checkpoints")) == Path(
-        "/var/lib/qa/checkpoints/audit.checkpoints.jsonl")

@@ -34,6 +34,8 @@ def wilson(part: int, whole: int, z: float = Z95) -> tuple[float, float]:
     """Wilson's score interval for part/whole; (0, 1) when there is nothing to divide."""
     if whole <= 0:
         return (0.0, 1.0)
+    if not 0 <= part <= whole:
+        raise ValueError(f"{part} of {whole} is not a proportion")
     p = part / whole
     z2 = z * z
     centre = (p + z2 / (2 * whole)) / (1 + z2 / whole)
@@ -67,7 +69,10 @@ class Share(BaseModel):
 
     @classmethod
     def of_(cls, count: int, whole: int) -> Share:
-        if whole <= 0:
+        # More than the whole is no proportion: audits counted against auditors in the
+        # pool when some auditors returned more than one, or the pool's news still on its
+        # way. The counts are shown as they are; no percentage, no interval.
+        if whole <= 0 or count > whole:
             return cls(count=count, of=whole, percent=None, low=None, high=None)
         low, high = wilson(count, whole)
         return cls(count=count, of=whole, percent=percent(count, whole),
@@ -76,7 +81,8 @@ class Share(BaseModel):
     @computed_field  # type: ignore[prop-decorator]
     @property
     def text(self) -> str:
-        shown = "n/a" if self.percent is None else f"{self.percent}%"
+        shown = ("more than the whole" if self.count > self.of > 0
+                 else "n/a" if self.percent is None else f"{self.percent}%")
         return f"{self.count}/{self.of} ({shown})"
 
     @property

@@ -42,3 +42,14 @@ def test_a_change_is_called_a_change_only_when_the_interval_leaves_zero_out() ->
     small = Change.between(Share.of_(8, 10), Share.of_(6, 10))
     assert (small.points, small.verdict) == (20, "no clear change")
     assert Change.between(Share.of_(3, 4), Share.of_(0, 0)).verdict == "not comparable"
+
+
+def test_more_than_the_whole_is_shown_as_counts_not_a_proportion() -> None:
+    # The chaos run's month: 16 audits returned by a pool of 5 auditors (each did
+    # several) answered 500 from a square root of a negative number.
+    share = Share.of_(16, 5)
+    assert share.text == "16/5 (more than the whole)"
+    assert (share.percent, share.low, share.high) == (None, None, None)
+    assert Change.between(share, Share.of_(3, 5)).verdict == "not comparable"
+    with pytest.raises(ValueError, match="not a proportion"):
+        wilson(6, 5)

@@ -21,7 +21,7 @@ from services.reporting.domain.report import MonthlyReport
 from services.reporting.entrypoints import evidence_page, figures_csv, page, printed, text
 from services.reporting.entrypoints.figures_csv import Figure
 from shared.events.common import CHILD_REF_PATTERN, TEAM_PATTERN
-from shared.http.conventions import AskingDep
+from shared.http.conventions import ActorDep, AskingDep
 from shared.http.dependencies import (
     SERVED_AREAS,
     AreaPath,
@@ -180,15 +180,15 @@ async def _team_pack(area: str, month: str, team: str, log: EvidenceLog) -> Evid
 
 @router.get("/evidence/children/{child_ref}.html", tags=["evidence packs"],
             response_class=HTMLResponse, responses=problems(404))
-async def child_evidence_page(child_ref: ChildRefPath, log: EvidenceDep,
-                              areas: AreasDep) -> HTMLResponse:
-    """The child's evidence pack as a printable page."""
+async def child_evidence_page(child_ref: ChildRefPath, log: EvidenceDep, areas: AreasDep,
+                              actor: ActorDep) -> HTMLResponse:
+    """The child's evidence pack as a printable page (child-level: an actor must be named)."""
     return HTMLResponse(evidence_page.render(await _child_pack(child_ref, log, areas)))
 
 
 @router.get("/evidence/children/{child_ref}", tags=["evidence packs"], responses=problems(404))
-async def child_evidence(child_ref: ChildRefPath, log: EvidenceDep,
-                         areas: AreasDep) -> EvidencePack:
+async def child_evidence(child_ref: ChildRefPath, log: EvidenceDep, areas: AreasDep,
+                         actor: ActorDep) -> EvidencePack:
     """Everything recorded about a child, in order: allocation, audit submissions,
     moderation and grade changes (and who made them), actions and their history, Child of
     Concern decisions."""
@@ -198,7 +198,7 @@ async def child_evidence(child_ref: ChildRefPath, log: EvidenceDep,
 @router.get("/evidence/teams/{service_area}/{month}/{team}.html", tags=["evidence packs"],
             response_class=HTMLResponse, responses=problems(404))
 async def team_evidence_page(service_area: AreaPath, month: MonthInPath, team: TeamPath,
-                             log: EvidenceDep) -> HTMLResponse:
+                             log: EvidenceDep, actor: ActorDep) -> HTMLResponse:
     """A team's month as a printable evidence page."""
     return HTMLResponse(evidence_page.render(await _team_pack(service_area, month, team, log)))
 
@@ -206,6 +206,6 @@ async def team_evidence_page(service_area: AreaPath, month: MonthInPath, team: T
 @router.get("/evidence/teams/{service_area}/{month}/{team}", tags=["evidence packs"],
             responses=problems(404))
 async def team_evidence(service_area: AreaPath, month: MonthInPath, team: TeamPath,
-                        log: EvidenceDep) -> EvidencePack:
+                        log: EvidenceDep, actor: ActorDep) -> EvidencePack:
     """Everything recorded about a team's cases audited in a month, in order."""
     return await _team_pack(service_area, month, team, log)

@@ -11,7 +11,7 @@ import pytest
 
 from services.reporting.application.evidence import EvidenceEntry, EvidenceLog
 from services.reporting.entrypoints.http import evidence_log, router
-from tests.http_support import api_client, fields_at_fault
+from tests.http_support import ACTOR, api_client, fields_at_fault
 
 MODERATED = EvidenceEntry(
     recorded_at=datetime(2025, 3, 20, 12, tzinfo=UTC), event_type="AuditModerated",
@@ -40,6 +40,7 @@ async def client() -> AsyncIterator[httpx.AsyncClient]:
 
 
 async def test_a_childs_pack(client: httpx.AsyncClient) -> None:
+    client.headers.update(ACTOR)
     found = (await client.get("/evidence/children/CH-0042")).json()
     assert (found["scope"], found["subjects"]) == ("child CH-0042", 1)
     assert found["entries"][0]["recorded_by"] == "mod-1 (moderator)"
@@ -52,6 +53,18 @@ async def test_a_childs_pack(client: httpx.AsyncClient) -> None:
 
 
 async def test_a_teams_month(client: httpx.AsyncClient) -> None:
+    client.headers.update(ACTOR)
     assert (await client.get("/evidence/teams/north/2025-03/east")).status_code == 200
     assert (await client.get("/evidence/teams/north/2025-03/west")).status_code == 404
     assert (await client.get("/evidence/teams/atlantis/2025-03/east")).status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/evidence/children/CH-0042",
+                                  "/evidence/children/CH-0042.html",
+                                  "/evidence/teams/north/2025-03/east",
+                                  "/evidence/teams/north/2025-03/east.html"])
+async def test_a_pack_is_child_level_reading_and_names_its_reader(
+        client: httpx.AsyncClient, path: str) -> None:
+    refused = await client.get(path)
+    assert refused.status_code == 422
+    assert ["header", "x-actor-id"] in fields_at_fault(refused)
